@@ -1,4 +1,4 @@
-#include "dynamic_header.h"
+#include "emulated/dynamic_header.h"
 
 #include <cstring>
 
