@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the library (Release, build/) and runs the main job: the throughput
+# benchmark of the NX engine model next to zlib, libdeflate and ISA-L.
+#   scripts/run-bench.sh [nxz-bench options] [FILE|DIR ...]
+# With no files it uses ../shared/corpus when present, else files every
+# Debian system has.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j "$(nproc)" --target nxz-bench
+exec build/nxz-bench "$@"
