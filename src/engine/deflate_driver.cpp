@@ -1,0 +1,190 @@
+#include "engine/deflate_driver.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "common/checksum.h"
+#include "engine/stats.h"
+
+namespace nxz::engine {
+namespace {
+
+// Requests above this gain nothing in throughput and cost latency and
+// buffer space; contract §6 caps them lower still on PowerVM (1 MiB).
+constexpr size_t kMaxRequest = 1 << 20;
+// Below this a full-target answer is not worth another halving: store it.
+constexpr size_t kMinShrink = 512;
+constexpr size_t kSampleBytes = 32768;
+
+// Appends an empty stored block at bit offset `tebc` of the last byte of
+// out[0..len) (whose unused high bits are zero), so that the stream ends on
+// a byte boundary again. Returns the new length.
+size_t align_with_empty_stored(uint8_t* out, size_t len, uint32_t tebc) {
+  if (tebc == 0) return len;
+  // BFINAL 0 and BTYPE 00 are zero bits; when they do not fit in the last
+  // byte they spill into one more zero byte, then LEN 0000 and NLEN ffff.
+  if (tebc > 5) out[len++] = 0;
+  out[len++] = 0x00;
+  out[len++] = 0x00;
+  out[len++] = 0xff;
+  out[len++] = 0xff;
+  return len;
+}
+
+// Bytes that n input bytes take as stored blocks.
+size_t stored_size(size_t n) { return n + 5 * std::max<size_t>(1, (n + 65534) / 65535); }
+
+}  // namespace
+
+Deflater::Deflater(nxz_window* w, bool dynamic_tables, const DriverConfig& cfg)
+    : job_(std::make_unique<Job>(w, cfg)), dynamic_(dynamic_tables), max_request_(kMaxRequest) {}
+
+size_t Deflater::stored(const uint8_t* in, size_t n, bool final, uint8_t* out) {
+  size_t len = 0;
+  do {
+    const size_t k = std::min<size_t>(n, 65535);
+    n -= k;
+    out[len++] = (final && n == 0) ? 1 : 0;
+    out[len++] = static_cast<uint8_t>(k);
+    out[len++] = static_cast<uint8_t>(k >> 8);
+    out[len++] = static_cast<uint8_t>(~k);
+    out[len++] = static_cast<uint8_t>(~k >> 8);
+    std::memcpy(out + len, in, k);
+    len += k;
+    in += k;
+  } while (n);
+  return len;
+}
+
+void Deflater::sample_table(const uint8_t* in, size_t n) {
+  // A count request over a sample gives the symbol statistics the first
+  // table is built from; later tables use the previous block's counts.
+  std::vector<uint8_t> scratch(deflate_bound(n) + 1024);
+  const Piece src{in, n};
+  const Piece dst{scratch.data(), scratch.size()};
+  job_->set_source(&src, 1);
+  job_->set_target(&dst, 1);
+  uint32_t lit[kLitLenSymbols] = {}, dist[kDistSymbols] = {};
+  if (job_->run(nx::kFcCompressFhtCount) == JobStatus::kComplete && !job_->terminated()) {
+    for (int i = 0; i < kLitLenSymbols; ++i) lit[i] = job_->cpb().out_lzcount(i);
+    for (int i = 0; i < kDistSymbols; ++i) dist[i] = job_->cpb().out_lzcount(kLitLenSymbols + i);
+  }
+  table_ = build_dht(lit, dist, true);
+  have_table_ = true;
+}
+
+Status Deflater::one_block(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n,
+                           bool final, uint8_t* out, size_t out_cap, size_t* consumed,
+                           size_t* produced) {
+  // `hist` holds exactly hist_len bytes, a multiple of 16 (see compress()).
+  const Piece pieces[2] = {{hist, hist_len}, {in, n}};
+  job_->set_source(pieces, 2);
+  // Keep room for an alignment block after the compressed one.
+  const Piece dst{out, out_cap - 6};
+  job_->set_target(&dst, 1);
+
+  nx::Cpb& cpb = job_->cpb();
+  cpb.set_in_crc(crc_);
+  cpb.set_in_adler(adler_);
+  cpb.set_in_histlen_subc(static_cast<uint32_t>(hist_len / 16), 0);
+  uint8_t fc = nx::kFcCompressFhtResume;
+  if (dynamic_) {
+    fc = nx::kFcCompressDhtCountResume;
+    std::memcpy(cpb.in_dht_mut(), table_.bits, sizeof table_.bits);
+    cpb.set_in_sfbt_rembytecnt(0, 0);
+    cpb.set_in_dhtlen(table_.nbits);
+  }
+  const JobStatus js = job_->run(fc);
+  if (js == JobStatus::kFaultLimit) return Status::kDataError;  // caller shrinks
+  if (js != JobStatus::kComplete) {
+    msg_ = js == JobStatus::kTimeout ? "accelerator request timed out"
+                                     : "accelerator window refused the request";
+    return Status::kError;
+  }
+  const uint8_t cc = job_->cc();
+  if (cc == nx::kCcTargetSpace) return Status::kDataError;  // caller shrinks
+  if (cc == nx::kCcDataError && dynamic_) {
+    // A table that lacks a code: never expected with covering tables, but
+    // recoverable: this block goes out with fixed codes.
+    dynamic_ = false;
+    Status s = one_block(hist, hist_len, in, n, final, out, out_cap, consumed, produced);
+    dynamic_ = true;
+    return s;
+  }
+  if (job_->terminated() || (cc != 0 && cc != nx::kCcExpansion && cc != nx::kCcPartial)) {
+    msg_ = "accelerator error";
+    return Status::kError;
+  }
+  const size_t taken = cpb.out_spbc(fc) - hist_len;
+  const size_t tpbc = job_->tpbc();
+  crc_ = cpb.out_crc();
+  adler_ = cpb.out_adler();
+  if (dynamic_) {
+    uint32_t lit[kLitLenSymbols], dist[kDistSymbols];
+    for (int i = 0; i < kLitLenSymbols; ++i) lit[i] = cpb.out_lzcount(i);
+    for (int i = 0; i < kDistSymbols; ++i) dist[i] = cpb.out_lzcount(kLitLenSymbols + i);
+    table_ = build_dht(lit, dist, true);
+  }
+  const bool last = final && taken == n;
+  // An expanding block is replaced by stored ones (cc 64 reports that the
+  // output is larger than everything read, history included).
+  if (cc == nx::kCcExpansion || tpbc + 5 > stored_size(taken)) {
+    count(counters().fallbacks);
+    *produced = stored(in, taken, last, out);
+  } else {
+    if (!last) out[0] &= 0xfe;  // §4: software clears BFINAL of a non-final block
+    *produced = align_with_empty_stored(out, tpbc, cpb.out_tebc());
+  }
+  *consumed = taken;
+  return Status::kOk;
+}
+
+Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n,
+                          bool final, uint8_t* out, size_t out_cap, size_t* consumed,
+                          size_t* produced) {
+  *consumed = *produced = 0;
+  // What fits the space if it all had to be stored.
+  size_t fit = 0;
+  if (out_cap >= 12) {
+    fit = std::min(n, (out_cap - 11) - 5 * ((out_cap - 11) / 65535));
+    while (fit && deflate_bound(fit) > out_cap) --fit;
+  }
+  if (n && !fit) return Status::kOk;  // no room for progress: the caller gives more space
+  size_t want = std::min({n, fit, max_request_});
+  if (dynamic_ && !have_table_) sample_table(in, std::min(want ? want : 1, kSampleBytes));
+  if (n == 0) {
+    if (final) {
+      // An empty stream is one empty final block.
+      *produced = stored(in, 0, true, out);
+    }
+    return Status::kOk;
+  }
+  while (true) {
+    size_t took = 0, made = 0;
+    // The history is the bytes just before `in`: point at its last part.
+    const size_t h = std::min<size_t>(hist_len, nx::kHistoryWindow) & ~size_t{15};
+    const Status s = one_block(hist ? hist + (hist_len - h) : nullptr, h, in, want,
+                               final && want == n, out, out_cap, &took, &made);
+    if (s == Status::kOk) {
+      *consumed = took;
+      *produced = made;
+      return Status::kOk;
+    }
+    if (s == Status::kError) return s;
+    // Full target or repeated faults: less source (§4: resubmit the job
+    // with less source or more target).
+    count(counters().resubmits);
+    if (want <= kMinShrink) {
+      count(counters().fallbacks);
+      crc_ = crc32(crc_, in, want);
+      adler_ = adler32(adler_, in, want);
+      *consumed = want;
+      *produced = stored(in, want, final && want == n, out);
+      return Status::kOk;
+    }
+    want /= 2;
+  }
+}
+
+}  // namespace nxz::engine

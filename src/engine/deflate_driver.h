@@ -1,0 +1,58 @@
+// Compression through the accelerator: turns input into a byte-aligned run
+// of DEFLATE blocks, one request per block (contract §4), and copes with
+// everything a request can answer: a full target (cc 13: less source), an
+// expansion (cc 64: stored blocks instead), a suspension (cc 3: take what was
+// done), faults (Job), and a table that lacks a code (cc 66: fixed codes).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "engine/dht_builder.h"
+#include "engine/job.h"
+
+namespace nxz::engine {
+
+enum class Status { kOk, kDataError, kError };
+
+// Bytes `deflate_call` may need for n input bytes at most: stored blocks'
+// worth plus an alignment block.
+inline size_t deflate_bound(size_t n) { return n + 5 * (n / 65535 + 1) + 6; }
+
+class Deflater {
+ public:
+  Deflater(nxz_window* w, bool dynamic_tables, const DriverConfig& cfg = default_config());
+
+  // Compresses in[0..n) into out[0..out_cap) as whole DEFLATE blocks that
+  // end on a byte boundary; with `final`, the last one is marked final once
+  // all of the input is taken. `hist` is up to 32 KiB of the uncompressed
+  // bytes just before `in` (matches may refer to them). Takes less input
+  // when out_cap < deflate_bound(n). Returns kError (message()) when the
+  // accelerator fails: nothing was written then.
+  Status compress(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n, bool final,
+                  uint8_t* out, size_t out_cap, size_t* consumed, size_t* produced);
+
+  // Checksums of all input taken so far (CRC-32 from 0, Adler-32 from 1).
+  uint32_t crc() const { return crc_; }
+  uint32_t adler() const { return adler_; }
+  void reset_checksums() { crc_ = 0, adler_ = 1; }
+  const char* message() const { return msg_; }
+
+ private:
+  // One request over at most `n` bytes. kDataError means "try less source".
+  Status one_block(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n, bool final,
+                   uint8_t* out, size_t out_cap, size_t* consumed, size_t* produced);
+  size_t stored(const uint8_t* in, size_t n, bool final, uint8_t* out);
+  void sample_table(const uint8_t* in, size_t n);
+
+  std::unique_ptr<Job> job_;
+  bool dynamic_;
+  bool have_table_ = false;
+  Dht table_{};
+  uint32_t crc_ = 0, adler_ = 1;
+  size_t max_request_;
+  const char* msg_ = "";
+};
+
+}  // namespace nxz::engine

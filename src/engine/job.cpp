@@ -1,0 +1,239 @@
+#include "engine/job.h"
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <thread>
+
+#include "engine/stats.h"
+
+namespace nxz::engine {
+namespace {
+
+DriverConfig load_config() {
+  DriverConfig c;
+  if (const char* t = std::getenv("NXZ_TIMEOUT_MS"); t && *t) {
+    const long long ms = std::atoll(t);
+    if (ms > 0) c.timeout_ns = static_cast<uint64_t>(ms) * 1000000ull;
+  }
+  return c;
+}
+
+size_t page_size() {
+  static const size_t p = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return p;
+}
+
+// Touches every page of [p, p + n): reads, or rewrites one byte per page so
+// that the page is present and writable for the accelerator.
+uint64_t touch_range(const void* p, size_t n, bool write) {
+  if (n == 0) return 0;
+  const size_t ps = page_size();
+  const uintptr_t first = reinterpret_cast<uintptr_t>(p) & ~(ps - 1);
+  const uintptr_t last = (reinterpret_cast<uintptr_t>(p) + n - 1) & ~(ps - 1);
+  uint64_t pages = 0;
+  for (uintptr_t a = first; a <= last; a += ps, ++pages) {
+    // Touch inside the range: the bytes before p may belong to someone else.
+    const uintptr_t at = a < reinterpret_cast<uintptr_t>(p) ? reinterpret_cast<uintptr_t>(p) : a;
+    volatile uint8_t* q = reinterpret_cast<volatile uint8_t*>(at);
+    const uint8_t v = *q;
+    if (write) *q = v;
+  }
+  return pages;
+}
+
+bool is_system_error(uint8_t cc) {
+  switch (cc) {
+    case nx::kCcMemoryError:
+    case nx::kCcInternalError:
+    case nx::kCcCrbCorrupt:
+    case nx::kCcMemoryError2:
+    case nx::kCcWatchdog:
+    case nx::kCcNoInterruptServer:
+    case nx::kCcUncorrectable:
+    case nx::kCcNoHardware:
+    case nx::kCcHung:
+      return true;
+    default:
+      return false;
+  }
+}
+
+nx::RequestBlock* new_block() {
+  auto* rb = static_cast<nx::RequestBlock*>(
+      ::operator new(sizeof(nx::RequestBlock), std::align_val_t{alignof(nx::RequestBlock)}));
+  std::memset(rb, 0, sizeof *rb);
+  return rb;
+}
+
+nx::Dde* new_list() {
+  auto* l = static_cast<nx::Dde*>(
+      ::operator new(sizeof(nx::Dde) * Job::kMaxPieces, std::align_val_t{16}));
+  std::memset(static_cast<void*>(l), 0, sizeof(nx::Dde) * Job::kMaxPieces);
+  return l;
+}
+
+}  // namespace
+
+uint64_t now_ns() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
+const DriverConfig& default_config() {
+  static const DriverConfig c = load_config();
+  return c;
+}
+
+Job::Job(nxz_window* w, const DriverConfig& cfg) : w_(w), cfg_(cfg), rb_(new_block()) {
+  src_.dde = new_list();
+  dst_.dde = new_list();
+}
+
+Job::~Job() {
+  ::operator delete(rb_, std::align_val_t{alignof(nx::RequestBlock)});
+  ::operator delete(src_.dde, std::align_val_t{16});
+  ::operator delete(dst_.dde, std::align_val_t{16});
+}
+
+void Job::set_source(const Piece* pieces, int n) {
+  src_.n = 0;
+  src_.total = 0;
+  for (int i = 0; i < n; ++i) {
+    if (pieces[i].n == 0) continue;
+    src_.pieces[src_.n++] = pieces[i];
+    src_.total += pieces[i].n;
+  }
+}
+
+void Job::set_target(const Piece* pieces, int n) {
+  dst_.n = 0;
+  dst_.total = 0;
+  for (int i = 0; i < n; ++i) {
+    if (pieces[i].n == 0) continue;
+    dst_.pieces[dst_.n++] = pieces[i];
+    dst_.total += pieces[i].n;
+  }
+}
+
+void Job::build_dde(nx::Dde& d, List& l) {
+  if (l.n == 1) {
+    d.set_direct(l.pieces[0].p, static_cast<uint32_t>(l.pieces[0].n));
+    return;
+  }
+  for (int i = 0; i < l.n; ++i)
+    l.dde[i].set_direct(l.pieces[i].p, static_cast<uint32_t>(l.pieces[i].n));
+  d.set_indirect(l.dde, static_cast<uint8_t>(l.n), static_cast<uint32_t>(l.total));
+}
+
+bool Job::paste_once(uint8_t fc) {
+  nx::Crb& crb = rb_->crb;
+  std::memset(&crb, 0, sizeof crb);
+  crb.set_function(fc);
+  crb.set_csb(&rb_->csb);
+  build_dde(crb.source(), src_);
+  build_dde(crb.target(), dst_);
+  // §2: the CSB is cleared, and out_spbc zeroed since errors may not write it.
+  std::memset(&rb_->csb, 0, sizeof rb_->csb);
+  nx::store_be32(rb_->cpb.raw + nx::Cpb::spbc_offset(fc), 0);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  return nxz_accel_paste(w_, &crb) == NXZ_PASTE_ACCEPTED;
+}
+
+bool Job::wait_valid(uint64_t deadline_ns) {
+  const auto* v = reinterpret_cast<const std::atomic<uint8_t>*>(&rb_->csb.raw[0]);
+  // Most requests finish within microseconds: spin first, then give the
+  // core away, then sleep in growing steps so a hung request costs nothing.
+  for (int i = 0; i < 4096; ++i)
+    if (v->load(std::memory_order_acquire) & nx::kCsbValid) return true;
+  uint64_t sleep_ns = 1000;
+  for (int i = 0;; ++i) {
+    if (v->load(std::memory_order_acquire) & nx::kCsbValid) return true;
+    const uint64_t t = now_ns();
+    if (t > deadline_ns) return false;
+    if (i < 1000) {
+      sched_yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(sleep_ns));
+      if (sleep_ns < 1000000) sleep_ns *= 2;
+    }
+  }
+}
+
+void Job::touch_after_fault(uint64_t addr, bool first_fault) {
+  uint64_t pages = 0;
+  const uintptr_t a = static_cast<uintptr_t>(addr);
+  bool in_target = false;
+  for (int i = 0; i < dst_.n; ++i) {
+    const auto b = reinterpret_cast<uintptr_t>(dst_.pieces[i].p);
+    if (a >= b && a < b + dst_.pieces[i].n) in_target = true;
+  }
+  bool in_source = false;
+  for (int i = 0; i < src_.n; ++i) {
+    const auto b = reinterpret_cast<uintptr_t>(src_.pieces[i].p);
+    if (a >= b && a < b + src_.pieces[i].n) in_source = true;
+  }
+  // Only memory this request names is touched: an address outside it (the
+  // CSB, CPB or DDE lists, all ours) is made present through the lists.
+  if (in_target || in_source) pages += touch_range(reinterpret_cast<void*>(a), 1, in_target);
+  if (first_fault || !(in_target || in_source)) {
+    // §8.7: in practice the whole request is made present at the first fault.
+    for (int i = 0; i < src_.n; ++i) pages += touch_range(src_.pieces[i].p, src_.pieces[i].n, false);
+    for (int i = 0; i < dst_.n; ++i) pages += touch_range(dst_.pieces[i].p, dst_.pieces[i].n, true);
+    pages += touch_range(rb_, sizeof *rb_, true);
+    pages += touch_range(src_.dde, sizeof(nx::Dde) * kMaxPieces, true);
+    pages += touch_range(dst_.dde, sizeof(nx::Dde) * kMaxPieces, true);
+  }
+  count(counters().pages_touched, pages);
+}
+
+void Job::replace_block() {
+  // The abandoned request may still complete and write its CSB and CPB:
+  // that memory is never reused (a bounded leak, one block per timeout).
+  nx::RequestBlock* fresh = new_block();
+  std::memcpy(&fresh->cpb, &rb_->cpb, sizeof fresh->cpb);
+  rb_ = fresh;
+}
+
+JobStatus Job::run(uint8_t fc) {
+  auto& stats = counters();
+  const uint64_t deadline = now_ns() + cfg_.timeout_ns;
+  int faults = 0;
+  for (;;) {
+    uint64_t backoff_ns = 1000;
+    while (!paste_once(fc)) {
+      count(stats.busy_retries);
+      if (now_ns() > deadline) return JobStatus::kPasteFailed;
+      std::this_thread::sleep_for(std::chrono::nanoseconds(backoff_ns));
+      if (backoff_ns < 1000000) backoff_ns *= 2;
+    }
+    if (!wait_valid(deadline)) {
+      count(stats.timeouts);
+      replace_block();
+      return JobStatus::kTimeout;
+    }
+    const uint8_t cc = rb_->csb.cc();
+    if (cc == nx::kCcTranslation || cc == nx::kCcFaultInternal) {
+      count(stats.faults);
+      if (++faults > cfg_.max_faults || now_ns() > deadline) return JobStatus::kFaultLimit;
+      touch_after_fault(rb_->csb.address(), faults == 1);
+      count(stats.resubmits);
+      continue;
+    }
+    count(stats.jobs);
+    if (is_system_error(cc)) count(stats.hw_errors);
+    if (!terminated()) {
+      count(stats.bytes_out, rb_->csb.tpbc());
+      count(stats.bytes_in, rb_->cpb.out_spbc(fc));
+    }
+    return JobStatus::kComplete;
+  }
+}
+
+}  // namespace nxz::engine

@@ -1,0 +1,83 @@
+// One accelerator request and its submission: builds the CRB and DDE lists
+// from memory pieces, pastes (retrying a busy window), polls the CSB (spin,
+// then yield, then sleep, up to a timeout), and resolves translation faults
+// by touching pages and resubmitting (contract §8.7, §9). Identical for
+// every port: nothing here knows whether the window is real or emulated.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "nx/nx.h"
+#include "nxz/accel.h"
+
+namespace nxz::engine {
+
+struct Piece {
+  const void* p;
+  size_t n;
+};
+
+struct DriverConfig {
+  uint64_t timeout_ns = 60ull * 1000 * 1000 * 1000;  // per request (NXZ_TIMEOUT_MS)
+  int max_faults = 64;  // faults on one request before the caller must shrink it
+};
+
+// The process-wide settings, from the environment on first use.
+const DriverConfig& default_config();
+
+enum class JobStatus {
+  kComplete,     // the CSB is valid and is not a fault: read cc and the CPB
+  kFaultLimit,   // faults kept coming: shrink the request and try again
+  kTimeout,      // no valid CSB within the timeout; the request is abandoned
+  kPasteFailed,  // the window refused every paste until the timeout
+};
+
+class Job {
+ public:
+  static constexpr int kMaxPieces = 255;
+
+  Job(nxz_window* w, const DriverConfig& cfg = default_config());
+  ~Job();
+  Job(const Job&) = delete;
+  Job& operator=(const Job&) = delete;
+
+  nx::Cpb& cpb() { return rb_->cpb; }
+  const nx::Csb& csb() const { return rb_->csb; }
+
+  // Pieces of zero length are skipped; at most kMaxPieces non-empty ones.
+  void set_source(const Piece* pieces, int n);
+  void set_target(const Piece* pieces, int n);
+
+  // Runs the request with function code `fc`. CPB inputs must be set first;
+  // the CSB and the out_spbc word are cleared here.
+  JobStatus run(uint8_t fc);
+
+  // Convenience accessors valid after kComplete.
+  uint8_t cc() const { return rb_->csb.cc(); }
+  bool terminated() const { return rb_->csb.ce() & nx::kCeTermination; }
+  uint32_t tpbc() const { return rb_->csb.tpbc(); }
+
+ private:
+  struct List {
+    nx::Dde* dde;  // kMaxPieces entries, 16-aligned
+    Piece pieces[kMaxPieces];
+    int n = 0;
+    size_t total = 0;
+  };
+  void build_dde(nx::Dde& d, List& l);
+  bool paste_once(uint8_t fc);
+  bool wait_valid(uint64_t deadline_ns);
+  void touch_after_fault(uint64_t addr, bool first_fault);
+  void replace_block();  // after a timeout the old block may still be written
+
+  nxz_window* w_;
+  const DriverConfig& cfg_;
+  nx::RequestBlock* rb_;
+  List src_, dst_;
+};
+
+// Monotonic clock in nanoseconds.
+uint64_t now_ns();
+
+}  // namespace nxz::engine
