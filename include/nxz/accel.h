@@ -35,6 +35,17 @@ typedef struct nxz_emu_config {
   uint32_t limit_low;       /* byte-count limit, low register; 0 = none */
   int priority_queued;      /* nonzero: the low limit applies to every job */
   uint32_t dde_limit;       /* max DDEs in an indirect list; 0 = 255 */
+  /* The emulated VAS (contract §8; see ports/emulated/README.md and
+   * nxz/emulated.h). Windows whose fifo_entries and synchronous agree share
+   * one emulated VAS instance: one engine thread, one fault window. */
+  uint32_t credits;         /* send-window credits, 1..4095; 0 = 1024 */
+  uint32_t fifo_entries;    /* fault FIFO size in CRBs, 1..32768; 0 = 1024 */
+  int synchronous;          /* nonzero: run each CRB inside paste, on the
+                               caller's thread (no engine or handler thread) */
+  const char* faults;       /* fault injection, NXZ_EMU_FAULTS syntax; NULL =
+                               take NXZ_EMU_FAULTS; "" = none */
+  uint64_t fault_seed;      /* nonzero: replaces the spec's seed= */
+  uint32_t stuck_warn_ms;   /* close: "stuck" warning interval; 0 = 10000 */
 } nxz_emu_config;
 
 /* Paste results. */

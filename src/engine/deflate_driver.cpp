@@ -103,7 +103,16 @@ Status Deflater::one_block(const uint8_t* hist, size_t hist_len, const uint8_t* 
     return Status::kError;
   }
   const uint8_t cc = job_->cc();
-  if (cc == nx::kCcTargetSpace) return Status::kDataError;  // caller shrinks
+  if (cc == nx::kCcTargetSpace) {
+    // The target holds the stored form of the source, so a block that does
+    // not fit is larger than storing: store (§4 leaves that to software).
+    count(counters().fallbacks);
+    crc_ = crc32(crc_, in, n);
+    adler_ = adler32(adler_, in, n);
+    *consumed = n;
+    *produced = stored(in, n, final, out);
+    return Status::kOk;
+  }
   if (cc == nx::kCcDataError && dynamic_) {
     // A table that lacks a code: never expected with covering tables, but
     // recoverable: this block goes out with fixed codes.
@@ -172,8 +181,7 @@ Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* i
       return Status::kOk;
     }
     if (s == Status::kError) return s;
-    // Full target or repeated faults: less source (§4: resubmit the job
-    // with less source or more target).
+    // Faults kept coming: a smaller request touches fewer pages (§8.7).
     count(counters().resubmits);
     if (want <= kMinShrink) {
       count(counters().fallbacks);

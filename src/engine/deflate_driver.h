@@ -40,7 +40,8 @@ class Deflater {
   const char* message() const { return msg_; }
 
  private:
-  // One request over at most `n` bytes. kDataError means "try less source".
+  // One request over at most `n` bytes. kDataError means repeated faults:
+  // try less source.
   Status one_block(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n, bool final,
                    uint8_t* out, size_t out_cap, size_t* consumed, size_t* produced);
   size_t stored(const uint8_t* in, size_t n, bool final, uint8_t* out);

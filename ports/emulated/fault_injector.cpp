@@ -1,0 +1,81 @@
+#include "emulated/fault_injector.h"
+
+namespace nxz::emu {
+namespace {
+
+// Hardware errors reported when hwerr= names no code: watchdog, internal
+// error, uncorrectable error (contract §7).
+constexpr uint8_t kDefaultHwErrors[] = {224, 10, 253};
+
+// A request abandoned by its driver leaves its streak behind; the map is
+// cleared when it grows past this, which at worst allows a few more faults.
+constexpr size_t kMaxStreaks = 4096;
+
+}  // namespace
+
+void FaultInjector::configure(const FaultSpec& spec, uint64_t seed) {
+  spec_ = spec;
+  if (seed) spec_.seed = seed;
+  active_ = spec_.injects();
+}
+
+bool FaultInjector::busy(uint64_t attempt) const {
+  uint64_t arg;
+  return active_ &&
+         rule_fires(spec_.rule(FaultKind::kBusy), spec_.seed, FaultKind::kBusy, attempt, &arg);
+}
+
+JobPlan FaultInjector::plan(uint64_t index, uint64_t csb) {
+  JobPlan p;
+  if (!active_) return p;
+  const uint64_t seed = spec_.seed;
+  uint64_t arg = 0;
+  if (rule_fires(spec_.rule(FaultKind::kLate), seed, FaultKind::kLate, index, &arg))
+    p.late_us = arg;
+  if (rule_fires(spec_.rule(FaultKind::kHang), seed, FaultKind::kHang, index, &arg)) {
+    p.hang = true;
+    return p;
+  }
+  const uint64_t h = fault_hash(seed ^ 0x5eed, index, csb);
+  if (rule_fires(spec_.rule(FaultKind::kHwerr), seed, FaultKind::kHwerr, index, &arg)) {
+    p.hwerr_cc = arg ? static_cast<uint8_t>(arg) : kDefaultHwErrors[h % 3];
+    return p;
+  }
+  struct SiteRule {
+    FaultKind kind;
+    FaultSite site;
+  };
+  static constexpr SiteRule kSites[] = {{FaultKind::kFaultSrc, FaultSite::kSource},
+                                        {FaultKind::kFaultDst, FaultSite::kTarget},
+                                        {FaultKind::kFaultCsb, FaultSite::kCsb}};
+  for (const SiteRule& s : kSites) {
+    if (rule_fires(spec_.rule(s.kind), seed, s.kind, index, &arg)) {
+      p.fault = s.site;
+      break;
+    }
+  }
+  if (p.fault == FaultSite::kNone &&
+      rule_fires(spec_.rule(FaultKind::kFault), seed, FaultKind::kFault, index, &arg))
+    p.fault = static_cast<FaultSite>(1 + (h >> 8) % 3);
+  if (p.fault != FaultSite::kNone) {
+    std::lock_guard lk(mu_);
+    auto it = streak_.find(csb);
+    if (it != streak_.end() && it->second >= spec_.max_inject) p.fault = FaultSite::kNone;
+    if (spec_.max_inject == 0) p.fault = FaultSite::kNone;
+  }
+  p.pick = h;
+  return p;
+}
+
+void FaultInjector::settle(uint64_t csb, bool injected, bool faulted) {
+  if (!active_) return;
+  std::lock_guard lk(mu_);
+  if (injected) {
+    if (streak_.size() >= kMaxStreaks) streak_.clear();
+    ++streak_[csb];
+  } else if (!faulted) {
+    streak_.erase(csb);
+  }
+}
+
+}  // namespace nxz::emu
