@@ -102,25 +102,18 @@ Job::~Job() {
   ::operator delete(dst_.dde, std::align_val_t{16});
 }
 
-void Job::set_source(const Piece* pieces, int n) {
-  src_.n = 0;
-  src_.total = 0;
+void Job::fill(List& l, const Piece* pieces, int n) {
+  l.n = 0;
+  l.total = 0;
   for (int i = 0; i < n; ++i) {
     if (pieces[i].n == 0) continue;
-    src_.pieces[src_.n++] = pieces[i];
-    src_.total += pieces[i].n;
+    l.pieces[l.n++] = pieces[i];
+    l.total += pieces[i].n;
   }
 }
 
-void Job::set_target(const Piece* pieces, int n) {
-  dst_.n = 0;
-  dst_.total = 0;
-  for (int i = 0; i < n; ++i) {
-    if (pieces[i].n == 0) continue;
-    dst_.pieces[dst_.n++] = pieces[i];
-    dst_.total += pieces[i].n;
-  }
-}
+void Job::set_source(const Piece* pieces, int n) { fill(src_, pieces, n); }
+void Job::set_target(const Piece* pieces, int n) { fill(dst_, pieces, n); }
 
 void Job::build_dde(nx::Dde& d, List& l) {
   if (l.n == 1) {

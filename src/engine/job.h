@@ -65,6 +65,7 @@ class Job {
     int n = 0;
     size_t total = 0;
   };
+  static void fill(List& l, const Piece* pieces, int n);
   void build_dde(nx::Dde& d, List& l);
   bool paste_once(uint8_t fc);
   bool wait_valid(uint64_t deadline_ns);
