@@ -125,7 +125,7 @@ void Job::build_dde(nx::Dde& d, List& l) {
   d.set_indirect(l.dde, static_cast<uint8_t>(l.n), static_cast<uint32_t>(l.total));
 }
 
-bool Job::paste_once(uint8_t fc) {
+int Job::paste_once(uint8_t fc) {
   nx::Crb& crb = rb_->crb;
   std::memset(&crb, 0, sizeof crb);
   crb.set_function(fc);
@@ -136,7 +136,7 @@ bool Job::paste_once(uint8_t fc) {
   std::memset(&rb_->csb, 0, sizeof rb_->csb);
   nx::store_be32(rb_->cpb.raw + nx::Cpb::spbc_offset(fc), 0);
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  return nxz_accel_paste(w_, &crb) == NXZ_PASTE_ACCEPTED;
+  return nxz_accel_paste(w_, &crb);
 }
 
 bool Job::wait_valid(uint64_t deadline_ns) {
@@ -200,7 +200,8 @@ JobStatus Job::run(uint8_t fc) {
   int faults = 0;
   for (;;) {
     uint64_t backoff_ns = 1000;
-    while (!paste_once(fc)) {
+    for (int rc; (rc = paste_once(fc)) != NXZ_PASTE_ACCEPTED;) {
+      if (rc < 0) return JobStatus::kPasteFailed;  // refused for good, not busy
       count(stats.busy_retries);
       if (now_ns() > deadline) return JobStatus::kPasteFailed;
       std::this_thread::sleep_for(std::chrono::nanoseconds(backoff_ns));

@@ -67,7 +67,7 @@ class Job {
   };
   static void fill(List& l, const Piece* pieces, int n);
   void build_dde(nx::Dde& d, List& l);
-  bool paste_once(uint8_t fc);
+  int paste_once(uint8_t fc);  // nxz_accel_paste's answer
   bool wait_valid(uint64_t deadline_ns);
   void touch_after_fault(uint64_t addr, bool first_fault);
   void replace_block();  // after a timeout the old block may still be written

@@ -35,6 +35,8 @@ TEST(Injection, BusyAtIndexRefusesThatPasteOnly) {
   EXPECT_EQ(nxz_accel_paste(w, &j.r.crb()), NXZ_PASTE_ACCEPTED);
   ASSERT_TRUE(wait_until([&] { return csb_valid(j.r.csb()); }));
   j.expect_done();
+  // The credit comes back just after the CSB is written: wait for it.
+  ASSERT_TRUE(wait_until([&] { return stats(w).credits_available == stats(w).credits_initial; }));
   const nxz_emu_stats s = stats(w);
   EXPECT_EQ(s.busy_injected, 1u);
   EXPECT_EQ(s.busy_no_credit, 0u);
@@ -78,6 +80,8 @@ TEST(Injection, FaultOnEachKindOfPage) {
     }
     ASSERT_EQ(j.run(w), 0);  // job 2: through
     j.expect_done();
+    ASSERT_TRUE(
+        wait_until([&] { return stats(w).credits_available == stats(w).credits_initial; }));
     const nxz_emu_stats s = stats(w);
     EXPECT_EQ(s.faults_injected, 1u);
     EXPECT_EQ(s.faults_residency, 0u);
