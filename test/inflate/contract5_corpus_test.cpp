@@ -92,5 +92,22 @@ TEST(Contract5InflateCorpus, EveryCombinationOnFilePrefixes) {
   }
 }
 
+// The whole grid (10 levels x 5 strategies x window bits 9..15) on every
+// whole corpus file, one test per file so that ctest spreads them over cores.
+class Contract5InflateFullGrid : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Contract5InflateFullGrid, EveryLevelStrategyAndWindowSize) {
+  const Bytes data = corpus(GetParam());
+  ASSERT_FALSE(data.empty());
+  for (int level = 0; level <= 9; ++level)
+    for (int strategy : {Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE, Z_FIXED})
+      for (int wbits = 9; wbits <= 15; ++wbits)
+        expect_one_job(data, zlib_compress(data, level, -wbits, 8, strategy),
+                       GetParam() + " level " + std::to_string(level) + " " +
+                           strategy_name(strategy) + " wbits " + std::to_string(wbits));
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, Contract5InflateFullGrid, ::testing::ValuesIn(corpus_files()));
+
 }  // namespace
 }  // namespace nxz::test
