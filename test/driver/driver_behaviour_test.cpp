@@ -1,0 +1,123 @@
+// Driver behaviour beyond round trips: it reads nothing before the valid bit
+// (the engine is held back and released), the backend choice and
+// NXZ_BACKEND, and the statistics report.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "engine/deflate_driver.h"
+#include "engine/inflate_driver.h"
+#include "nxz/emulated.h"
+#include "nxz/stats.h"
+#include "support/test_support.h"
+
+namespace {
+
+using nxz::engine::Deflater;
+using nxz::engine::Inflater;
+using nxz::engine::Status;
+using nxz::test::Bytes;
+
+TEST(DriverAsync, WaitsForTheValidBitBeforeReadingResults) {
+  nxz_window* w = nullptr;
+  ASSERT_EQ(nxz_accel_open(NXZ_BACKEND_EMULATED, nullptr, &w), 0);
+  const Bytes text = nxz::test::corpus("alice29.txt");
+  const Bytes z = nxz::test::zlib_compress(text, 6);
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_EQ(nxz_emu_pause(w, NXZ_EMU_ENGINE), 0);
+    std::atomic<bool> finished{false};
+    Bytes out(text.size());
+    Status status = Status::kError;
+    std::thread t([&] {
+      if (round == 0) {
+        Deflater d(w, false);
+        Bytes c(nxz::engine::deflate_bound(text.size()));
+        size_t took = 0, made = 0;
+        status = d.compress(nullptr, 0, text.data(), text.size(), true, c.data(), c.size(), &took,
+                            &made);
+        std::string err;
+        if (!nxz::test::zlib_inflate_raw(c.data(), made, &out, &err)) status = Status::kError;
+      } else {
+        Inflater inf(w);
+        const uint8_t* p = z.data();
+        size_t n = z.size();
+        uint8_t* q = out.data();
+        size_t m = out.size();
+        status = inf.run(&p, &n, &q, &m);
+        if (!inf.done()) status = Status::kError;
+      }
+      finished = true;
+    });
+    // The request sits in the window: the driver must still be polling.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_FALSE(finished.load()) << "returned before the engine ran";
+    nxz_emu_stats s;
+    nxz_emu_get_stats(w, &s);
+    EXPECT_EQ(s.credits_available, s.credits_initial - 1);  // one request pending
+    ASSERT_EQ(nxz_emu_resume(w, NXZ_EMU_ENGINE), 0);
+    t.join();
+    EXPECT_EQ(status, Status::kOk);
+    EXPECT_EQ(out, text);
+  }
+  nxz_accel_close(w);
+}
+
+TEST(DriverBackend, AutoFallsBackToTheEmulatedEngineAndHonoursNxzBackend) {
+  const char* saved = std::getenv("NXZ_BACKEND");
+  const std::string keep = saved ? saved : "";
+  nxz_window* w = nullptr;
+
+  unsetenv("NXZ_BACKEND");
+  ASSERT_EQ(nxz_accel_open(NXZ_BACKEND_AUTO, nullptr, &w), 0);
+  // No /dev/crypto/nx-gzip here (x86, qemu): the model answers.
+  EXPECT_EQ(nxz_accel_backend(w), NXZ_BACKEND_EMULATED);
+  nxz_accel_close(w);
+
+  setenv("NXZ_BACKEND", "nx", 1);
+  EXPECT_LT(nxz_accel_open(NXZ_BACKEND_AUTO, nullptr, &w), 0);  // -ENODEV: nothing to open
+
+  setenv("NXZ_BACKEND", "emulated", 1);
+  ASSERT_EQ(nxz_accel_open(NXZ_BACKEND_AUTO, nullptr, &w), 0);
+  EXPECT_EQ(nxz_accel_backend(w), NXZ_BACKEND_EMULATED);
+  nxz_accel_close(w);
+
+  // An explicit backend is not overridden by the environment.
+  setenv("NXZ_BACKEND", "nx", 1);
+  ASSERT_EQ(nxz_accel_open(NXZ_BACKEND_EMULATED, nullptr, &w), 0);
+  nxz_accel_close(w);
+
+  if (saved) {
+    setenv("NXZ_BACKEND", keep.c_str(), 1);
+  } else {
+    unsetenv("NXZ_BACKEND");
+  }
+}
+
+TEST(DriverStats, CountersGrowAndPrintOneLineEach) {
+  nxz::test::EmuWindow w;
+  nxz_stats before, after;
+  nxz_stats_get(&before);
+  const Bytes text = nxz::test::text_like(50000, 3);
+  Deflater d(w, true);
+  Bytes c(nxz::engine::deflate_bound(text.size()));
+  size_t took = 0, made = 0;
+  ASSERT_EQ(d.compress(nullptr, 0, text.data(), text.size(), true, c.data(), c.size(), &took,
+                       &made),
+            Status::kOk);
+  nxz_stats_get(&after);
+  EXPECT_GE(after.jobs, before.jobs + 2);  // the sample count job and the block
+  EXPECT_GE(after.bytes_in, before.bytes_in + text.size());
+  EXPECT_GE(after.bytes_out, before.bytes_out + made - 5);
+
+  testing::internal::CaptureStderr();
+  nxz_stats_print();
+  const std::string printed = testing::internal::GetCapturedStderr();
+  for (const char* key : {"jobs", "bytes_in", "bytes_out", "faults", "pages_touched", "resubmits",
+                          "busy_retries", "timeouts", "fallbacks", "hw_errors"})
+    EXPECT_NE(printed.find(std::string("nxz: ") + key + " "), std::string::npos) << key;
+}
+
+}  // namespace
