@@ -7,8 +7,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <thread>
+#include <vector>
 
 #include "engine/stats.h"
 
@@ -188,7 +190,14 @@ void Job::touch_after_fault(uint64_t addr, bool first_fault) {
 
 void Job::replace_block() {
   // The abandoned request may still complete and write its CSB and CPB:
-  // that memory is never reused (a bounded leak, one block per timeout).
+  // that memory is never reused or freed. It is kept on a process-wide list
+  // (2 KiB per timeout) rather than lost.
+  static std::mutex mu;
+  static auto* abandoned = new std::vector<nx::RequestBlock*>;  // never destroyed
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    abandoned->push_back(rb_);
+  }
   nx::RequestBlock* fresh = new_block();
   std::memcpy(&fresh->cpb, &rb_->cpb, sizeof fresh->cpb);
   rb_ = fresh;
