@@ -10,9 +10,6 @@
 namespace nxz::engine {
 namespace {
 
-// Requests above this gain nothing in throughput and cost latency and
-// buffer space; contract §6 caps them lower still on PowerVM (1 MiB).
-constexpr size_t kMaxRequest = 1 << 20;
 // Below this a full-target answer is not worth another halving: store it.
 constexpr size_t kMinShrink = 512;
 constexpr size_t kSampleBytes = 32768;
@@ -38,7 +35,7 @@ size_t stored_size(size_t n) { return n + 5 * std::max<size_t>(1, (n + 65534) / 
 }  // namespace
 
 Deflater::Deflater(nxz_window* w, bool dynamic_tables, const DriverConfig& cfg)
-    : job_(std::make_unique<Job>(w, cfg)), dynamic_(dynamic_tables), max_request_(kMaxRequest) {}
+    : job_(std::make_unique<Job>(w, cfg)), dynamic_(dynamic_tables), max_request_(max_request_bytes(w) - nx::kHistoryWindow) {}
 
 size_t Deflater::stored(const uint8_t* in, size_t n, bool final, uint8_t* out) {
   size_t len = 0;

@@ -52,7 +52,7 @@ class Deflater {
   bool have_table_ = false;
   Dht table_{};
   uint32_t crc_ = 0, adler_ = 1;
-  size_t max_request_;
+  size_t max_request_;  // source bytes per request, leaving room for the history
   const char* msg_ = "";
 };
 

@@ -13,13 +13,15 @@ constexpr size_t kWindow = nx::kHistoryWindow;
 constexpr size_t kWinMax = 2 * kWindow;
 constexpr size_t kBuffer = 256 * 1024;  // internal target for small caller buffers
 constexpr size_t kDirectMin = 64 * 1024;  // caller space worth decoding into directly
-constexpr size_t kMaxRequest = 1 << 20;
 constexpr size_t kMaxRatio = 1032;        // DEFLATE cannot expand more than this
 
 }  // namespace
 
 Inflater::Inflater(nxz_window* w, const DriverConfig& cfg)
-    : job_(std::make_unique<Job>(w, cfg)), win_(kPad + kWinMax, 0), buf_(kBuffer) {}
+    : job_(std::make_unique<Job>(w, cfg)),
+      win_(kPad + kWinMax, 0),
+      buf_(kBuffer),
+      max_request_(max_request_bytes(w)) {}
 
 void Inflater::reset() {
   started_ = ended_ = false;
@@ -76,7 +78,9 @@ Status Inflater::step(const uint8_t** in, size_t* in_len, uint8_t** out, size_t*
   const size_t avail = carry_.size() + *in_len;
   if (avail == 0) return Status::kOk;
   bool direct = *out_len >= kDirectMin;
-  size_t s = std::min({avail, kMaxRequest, std::max<size_t>((direct ? *out_len : kBuffer) / ratio_, 512)});
+  // Room for the history in the request, and output for what it holds.
+  const size_t max_source = max_request_ - kWindow - kPad;
+  size_t s = std::min({avail, max_source, std::max<size_t>((direct ? *out_len : kBuffer) / ratio_, 512)});
   nx::Cpb& cpb = job_->cpb();
   for (;;) {
     uint8_t* target = direct ? *out : buf_.data();
@@ -144,8 +148,9 @@ Status Inflater::step(const uint8_t** in, size_t* in_len, uint8_t** out, size_t*
     const size_t unread = final_done ? subc / 8 : (subc + 7) / 8;
     const size_t used = spbc - hb - unread;
     if (used == 0 && tpbc == 0 && !final_done) {
-      if (s < avail) {  // an item longer than this request: offer more
-        s = std::min(avail, s * 2 + 512);
+      const size_t grown = std::min({avail, max_source, s * 2 + 512});
+      if (grown > s) {  // an item longer than this request: offer more
+        s = grown;
         continue;
       }
       // Everything offered is one incomplete item: keep it for later.

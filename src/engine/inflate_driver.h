@@ -53,6 +53,7 @@ class Inflater {
   size_t pend_pos_ = 0;
   std::vector<uint8_t> buf_;     // target when the caller's space is small
   size_t ratio_ = 4;             // output/input estimate that sizes requests
+  size_t max_request_;           // source bytes per request, history included
   const char* msg_ = "";
 };
 

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "accel_port.h"
 #include "engine/stats.h"
 
 namespace nxz::engine {
@@ -86,6 +87,14 @@ uint64_t now_ns() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                    std::chrono::steady_clock::now().time_since_epoch())
                                    .count());
+}
+
+size_t max_request_bytes(nxz_window* w) {
+  // Larger requests gain no throughput and cost latency and buffer space.
+  constexpr size_t kPreferred = size_t{1} << 20;
+  if (nxz_accel_backend(w) != NXZ_BACKEND_NX) return kPreferred;
+  const uint64_t limit = nxz::port::power9_max_request_bytes();
+  return limit < kPreferred ? static_cast<size_t>(limit) : kPreferred;
 }
 
 const DriverConfig& default_config() {

@@ -78,6 +78,10 @@ class Job {
   List src_, dst_;
 };
 
+// Largest source (history included) one request on `w` should carry: 1 MiB,
+// or less where the platform says so (contract §6: PowerVM, sysfs).
+size_t max_request_bytes(nxz_window* w);
+
 // Monotonic clock in nanoseconds.
 uint64_t now_ns();
 
