@@ -23,29 +23,29 @@ extern "C" {
 typedef struct nxz_window nxz_window;
 
 enum nxz_backend {
-  NXZ_BACKEND_AUTO = 0,     /* NX when the device opens, else emulated */
-  NXZ_BACKEND_NX = 1,       /* /dev/crypto/nx-gzip only */
-  NXZ_BACKEND_EMULATED = 2  /* the software engine only */
+  NXZ_BACKEND_AUTO = 0,    /* NX when the device opens, else emulated */
+  NXZ_BACKEND_NX = 1,      /* /dev/crypto/nx-gzip only */
+  NXZ_BACKEND_EMULATED = 2 /* the software engine only */
 };
 
 /* Settings of the emulated engine's machine registers (contract §6, §2).
  * Zero-initialise, then set what you need; zero means "the default". */
 typedef struct nxz_emu_config {
-  uint32_t limit_high;      /* byte-count limit, high register; 0 = none */
-  uint32_t limit_low;       /* byte-count limit, low register; 0 = none */
-  int priority_queued;      /* nonzero: the low limit applies to every job */
-  uint32_t dde_limit;       /* max DDEs in an indirect list; 0 = 255 */
+  uint32_t limit_high; /* byte-count limit, high register; 0 = none */
+  uint32_t limit_low;  /* byte-count limit, low register; 0 = none */
+  int priority_queued; /* nonzero: the low limit applies to every job */
+  uint32_t dde_limit;  /* max DDEs in an indirect list; 0 = 255 */
   /* The emulated VAS (contract §8; see ports/emulated/README.md and
    * nxz/emulated.h). Windows whose fifo_entries and synchronous agree share
    * one emulated VAS instance: one engine thread, one fault window. */
-  uint32_t credits;         /* send-window credits, 1..4095; 0 = 1024 */
-  uint32_t fifo_entries;    /* fault FIFO size in CRBs, 1..32768; 0 = 1024 */
-  int synchronous;          /* nonzero: run each CRB inside paste, on the
-                               caller's thread (no engine or handler thread) */
-  const char* faults;       /* fault injection, NXZ_EMU_FAULTS syntax; NULL =
-                               take NXZ_EMU_FAULTS; "" = none */
-  uint64_t fault_seed;      /* nonzero: replaces the spec's seed= */
-  uint32_t stuck_warn_ms;   /* close: "stuck" warning interval; 0 = 10000 */
+  uint32_t credits;       /* send-window credits, 1..4095; 0 = 1024 */
+  uint32_t fifo_entries;  /* fault FIFO size in CRBs, 1..32768; 0 = 1024 */
+  int synchronous;        /* nonzero: run each CRB inside paste, on the
+                             caller's thread (no engine or handler thread) */
+  const char* faults;     /* fault injection, NXZ_EMU_FAULTS syntax; NULL =
+                             take NXZ_EMU_FAULTS; "" = none */
+  uint64_t fault_seed;    /* nonzero: replaces the spec's seed= */
+  uint32_t stuck_warn_ms; /* close: "stuck" warning interval; 0 = 10000 */
 } nxz_emu_config;
 
 /* Paste results. */
@@ -56,8 +56,7 @@ enum nxz_paste_result {
 
 /* Opens a window on `backend`. `emu` may be NULL (defaults); it is ignored
  * by the NX backend. Returns 0 and sets *out, or a negative errno value. */
-int nxz_accel_open(enum nxz_backend backend, const nxz_emu_config* emu,
-                   nxz_window** out);
+int nxz_accel_open(enum nxz_backend backend, const nxz_emu_config* emu, nxz_window** out);
 
 /* Submits the 128-byte CRB at `crb` (128-byte aligned). The CRB is taken by
  * value: its memory may be reused as soon as this returns. The CPB, DDE lists

@@ -22,37 +22,37 @@ extern "C" {
 
 typedef struct nxz_emu_stats {
   /* ---- The send window (all zero when asked for the whole process). */
-  uint32_t pswid;             /* the window's id, as stamped into fault CRBs */
+  uint32_t pswid; /* the window's id, as stamped into fault CRBs */
   uint32_t credits_initial;
   uint32_t credits_available; /* credits a paste may take now */
   uint32_t credits_hung;      /* held by injected hangs; returned at close */
   /* ---- Counters: the window's, or the whole process's since start. */
   uint64_t pastes_accepted;
-  uint64_t busy_no_credit;    /* pastes refused for lack of a credit */
-  uint64_t busy_injected;     /* pastes refused by injection (busy=) */
-  uint64_t busy_closed;       /* pastes refused: window closing, or forked */
-  uint64_t jobs_completed;    /* CSBs written by the engine */
-  uint64_t faults;            /* CRBs sent to the fault FIFO */
-  uint64_t faults_residency;  /* ... because a page was not resident/accessible */
-  uint64_t faults_injected;   /* ... because of fault= injection */
-  uint64_t late;              /* injected late completions */
-  uint64_t hangs;             /* injected hangs (no valid bit ever) */
-  uint64_t hwerrs;            /* injected hardware-error CSBs */
+  uint64_t busy_no_credit;   /* pastes refused for lack of a credit */
+  uint64_t busy_injected;    /* pastes refused by injection (busy=) */
+  uint64_t busy_closed;      /* pastes refused: window closing, or forked */
+  uint64_t jobs_completed;   /* CSBs written by the engine */
+  uint64_t faults;           /* CRBs sent to the fault FIFO */
+  uint64_t faults_residency; /* ... because a page was not resident/accessible */
+  uint64_t faults_injected;  /* ... because of fault= injection */
+  uint64_t late;             /* injected late completions */
+  uint64_t hangs;            /* injected hangs (no valid bit ever) */
+  uint64_t hwerrs;           /* injected hardware-error CSBs */
   /* ---- The window's VAS instance (process-wide sums when asked with NULL;
    * the fifo_* gauges are then 0, fifo_max_depth is the largest seen). */
-  uint32_t fifo_entries;      /* fault FIFO size */
-  uint32_t fifo_credits;      /* fault-window credits available now */
-  uint32_t fifo_depth;        /* entries written, not yet read by the handler */
+  uint32_t fifo_entries; /* fault FIFO size */
+  uint32_t fifo_credits; /* fault-window credits available now */
+  uint32_t fifo_depth;   /* entries written, not yet read by the handler */
   uint32_t fifo_max_depth;
-  uint64_t fifo_credit_waits; /* faults that waited for a FIFO slot */
-  uint64_t faults_handled;    /* FIFO entries the handler processed */
-  uint64_t interrupts;        /* interrupts raised to the handler */
-  uint64_t handler_passes;    /* times the handler woke and drained */
-  uint64_t csb_write_failures;/* CSB not writable: SIGSEGV sent */
-  uint64_t csb_skipped;       /* fault of a closing window: CSB left alone */
-  uint64_t dropped_unknown;   /* entries naming no open window, dropped */
-  uint64_t hung_reclaimed;    /* hung credits returned by close */
-  uint64_t warnings;          /* lines logged as warnings (stuck, dropped, ...) */
+  uint64_t fifo_credit_waits;  /* faults that waited for a FIFO slot */
+  uint64_t faults_handled;     /* FIFO entries the handler processed */
+  uint64_t interrupts;         /* interrupts raised to the handler */
+  uint64_t handler_passes;     /* times the handler woke and drained */
+  uint64_t csb_write_failures; /* CSB not writable: SIGSEGV sent */
+  uint64_t csb_skipped;        /* fault of a closing window: CSB left alone */
+  uint64_t dropped_unknown;    /* entries naming no open window, dropped */
+  uint64_t hung_reclaimed;     /* hung credits returned by close */
+  uint64_t warnings;           /* lines logged as warnings (stuck, dropped, ...) */
   uint32_t windows_open;
 } nxz_emu_stats;
 

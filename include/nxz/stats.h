@@ -11,17 +11,17 @@ extern "C" {
 #endif
 
 typedef struct nxz_stats {
-  uint64_t jobs;           /* requests that completed (a CSB other than a fault) */
-  uint64_t bytes_in;       /* source bytes processed by completed requests */
-  uint64_t bytes_out;      /* target bytes produced by completed requests */
-  uint64_t faults;         /* translation faults reported in a CSB (cc 250 or 5) */
-  uint64_t pages_touched;  /* pages touched to resolve faults */
-  uint64_t resubmits;      /* requests submitted again: after a fault, a full
-                              target, an expansion or a shrink */
-  uint64_t busy_retries;   /* pastes refused and retried */
-  uint64_t timeouts;       /* requests abandoned after the timeout */
-  uint64_t fallbacks;      /* blocks stored or work done without the engine */
-  uint64_t hw_errors;      /* completion codes that mean a hardware or system error */
+  uint64_t jobs;          /* requests that completed (a CSB other than a fault) */
+  uint64_t bytes_in;      /* source bytes processed by completed requests */
+  uint64_t bytes_out;     /* target bytes produced by completed requests */
+  uint64_t faults;        /* translation faults reported in a CSB (cc 250 or 5) */
+  uint64_t pages_touched; /* pages touched to resolve faults */
+  uint64_t resubmits;     /* requests submitted again: after a fault, a full
+                             target, an expansion or a shrink */
+  uint64_t busy_retries;  /* pastes refused and retried */
+  uint64_t timeouts;      /* requests abandoned after the timeout */
+  uint64_t fallbacks;     /* blocks stored or work done without the engine */
+  uint64_t hw_errors;     /* completion codes that mean a hardware or system error */
 } nxz_stats;
 
 /* Copies the current counters into *out. */

@@ -32,9 +32,9 @@ struct DeflateInput {
 };
 
 struct DeflateResult {
-  uint8_t cc = 0;            // 0, 13 (does not fit), 66 (DHT lacks a code), 68 (bad DHT)
-  size_t out_bytes = 0;      // tpbc: bytes written, counting a partial last byte
-  uint8_t tebc = 0;          // valid bits in the last byte, 0 = whole byte
+  uint8_t cc = 0;        // 0, 13 (does not fit), 66 (DHT lacks a code), 68 (bad DHT)
+  size_t out_bytes = 0;  // tpbc: bytes written, counting a partial last byte
+  uint8_t tebc = 0;      // valid bits in the last byte, 0 = whole byte
   uint32_t lzcount[kLzCountSymbols] = {};  // when counts; EOB counts 1
 };
 

@@ -6,8 +6,7 @@ namespace nxz::emu {
 namespace {
 
 // RFC 1951 §3.2.7: the order in which code-length code lengths are stored.
-constexpr uint8_t kClOrder[19] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
-                                  11, 4,  12, 3, 13, 2, 14, 1, 15};
+constexpr uint8_t kClOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
 // A bounded LSB-first bit reader; running out is reported, never read past.
 struct Bits {

@@ -19,7 +19,7 @@
 namespace nxz::emu {
 
 struct EngineConfig {
-  uint32_t limit_high = 0;       // byte-count limit registers (§6); 0 = none
+  uint32_t limit_high = 0;  // byte-count limit registers (§6); 0 = none
   uint32_t limit_low = 0;
   bool priority_queued = false;  // the low limit applies to every job
   uint32_t dde_limit = nx::kMaxDdeCount;
@@ -35,7 +35,7 @@ class MemoryProbe {
 };
 
 struct Outcome {
-  bool faulted = false;    // true: no CSB written; retry after handling
+  bool faulted = false;  // true: no CSB written; retry after handling
   uint64_t fault_addr = 0;
   bool fault_write = false;
 };

@@ -36,24 +36,24 @@ struct InflateInput {
   // Resume state (0x14/0x16), from the CPB inputs. For non-resume jobs leave
   // resume = false: decoding starts at a block header at bit 0 of src.
   bool resume = false;
-  uint32_t in_subc = 0;        // bits of src[0] still to process; 0 = all 8
-  uint32_t in_sfbt = 0;        // 0xxx/111x: header; 100x stored; 101x fixed; 110x dynamic
-  uint32_t in_rembytecnt = 0;  // 100x: bytes of the stored block left
-  uint32_t in_dhtlen = 0;      // 110x: bits of in_dht
+  uint32_t in_subc = 0;             // bits of src[0] still to process; 0 = all 8
+  uint32_t in_sfbt = 0;             // 0xxx/111x: header; 100x stored; 101x fixed; 110x dynamic
+  uint32_t in_rembytecnt = 0;       // 100x: bytes of the stored block left
+  uint32_t in_dhtlen = 0;           // 110x: bits of in_dht
   const uint8_t* in_dht = nullptr;  // 110x: 288 bytes
 };
 
 struct InflateResult {
-  uint8_t cc = 0;              // 0, 3, 13, 66, 67, 68
-  bool termination = false;    // ce 0x40 (13, 66, 67, 68)
-  bool partial = false;        // ce 0x80 (cc 3)
-  size_t tpbc = 0;             // bytes written to out (valid unless termination)
-  size_t spbc = 0;             // source bytes read, excluding history
-  uint32_t subc = 0;           // of the bits read, how many were not processed
+  uint8_t cc = 0;            // 0, 3, 13, 66, 67, 68
+  bool termination = false;  // ce 0x40 (13, 66, 67, 68)
+  bool partial = false;      // ce 0x80 (cc 3)
+  size_t tpbc = 0;           // bytes written to out (valid unless termination)
+  size_t spbc = 0;           // source bytes read, excluding history
+  uint32_t subc = 0;         // of the bits read, how many were not processed
   uint32_t sfbt = 0;
-  uint32_t rembytecnt = 0;     // sfbt 100x
-  uint32_t dhtlen = 0;         // sfbt 110x
-  uint8_t dht[288] = {};       // sfbt 110x: the current block's header, in_dht form
+  uint32_t rembytecnt = 0;  // sfbt 100x
+  uint32_t dhtlen = 0;      // sfbt 110x
+  uint8_t dht[288] = {};    // sfbt 110x: the current block's header, in_dht form
 };
 
 // Runs one decompression job. Never reads outside src[0..src_len) and

@@ -16,9 +16,9 @@ struct NxWindow {
   nxz_window header;  // first: the dispatcher only sees this
   VasSystem* sys;
   ReopenPolicy policy;
-  VasHandle handle;    // closed after a failed reopen, or in a fresh child
-  uint64_t epoch;      // the process epoch `handle` belongs to
-  uint32_t refusals;   // consecutive refused pastes
+  VasHandle handle;   // closed after a failed reopen, or in a fresh child
+  uint64_t epoch;     // the process epoch `handle` belongs to
+  uint32_t refusals;  // consecutive refused pastes
   uint64_t first_refusal_ns;
   uint64_t next_open_ns;  // earliest time for the next reopen attempt
   uint64_t backoff_ns;    // 0 until a reopen has failed
@@ -100,7 +100,8 @@ int open_nx_window(VasSystem* sys, const ReopenPolicy& policy, nxz_window** out)
   VasHandle handle;
   const uint64_t epoch = sys->process_epoch();
   if (const int rc = sys->open(&handle); rc != 0) return rc;
-  auto* w = new (std::nothrow) NxWindow{nxz_window{&kNxOps}, sys, policy, handle, epoch, 0, 0, 0, 0};
+  auto* w =
+      new (std::nothrow) NxWindow{nxz_window{&kNxOps}, sys, policy, handle, epoch, 0, 0, 0, 0};
   if (w == nullptr) {
     sys->close(handle);
     return -ENOMEM;

@@ -22,7 +22,7 @@
 namespace nxz::power9 {
 
 struct ReopenPolicy {
-  bool enabled = false;  // PowerVM only: bare-metal windows keep their credits
+  bool enabled = false;                     // PowerVM only: bare-metal windows keep their credits
   uint32_t min_refusals = 16;               // and refused for at least
   uint64_t min_refusing_ns = 100'000'000;   // 100 ms, the window is given up
   uint64_t first_backoff_ns = 10'000'000;   // first wait after a failed reopen

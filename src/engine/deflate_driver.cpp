@@ -35,7 +35,9 @@ size_t stored_size(size_t n) { return n + 5 * std::max<size_t>(1, (n + 65534) / 
 }  // namespace
 
 Deflater::Deflater(nxz_window* w, bool dynamic_tables, const DriverConfig& cfg)
-    : job_(std::make_unique<Job>(w, cfg)), dynamic_(dynamic_tables), max_request_(max_request_bytes(w) - nx::kHistoryWindow) {}
+    : job_(std::make_unique<Job>(w, cfg)),
+      dynamic_(dynamic_tables),
+      max_request_(max_request_bytes(w) - nx::kHistoryWindow) {}
 
 size_t Deflater::stored(const uint8_t* in, size_t n, bool final, uint8_t* out) {
   size_t len = 0;

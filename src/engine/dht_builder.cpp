@@ -8,8 +8,7 @@
 namespace nxz::engine {
 namespace {
 
-constexpr uint8_t kClOrder[19] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
-                                  11, 4,  12, 3, 13, 2, 14, 1, 15};
+constexpr uint8_t kClOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
 struct BitWriter {
   uint8_t* out;

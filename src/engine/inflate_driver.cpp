@@ -11,7 +11,7 @@ namespace {
 constexpr size_t kPad = 16;
 constexpr size_t kWindow = nx::kHistoryWindow;
 constexpr size_t kWinMax = 2 * kWindow;
-constexpr size_t kBuffer = 256 * 1024;  // internal target for small caller buffers
+constexpr size_t kBuffer = 256 * 1024;    // internal target for small caller buffers
 constexpr size_t kDirectMin = 64 * 1024;  // caller space worth decoding into directly
 constexpr size_t kMaxRatio = 1032;        // DEFLATE cannot expand more than this
 
@@ -80,7 +80,8 @@ Status Inflater::step(const uint8_t** in, size_t* in_len, uint8_t** out, size_t*
   bool direct = *out_len >= kDirectMin;
   // Room for the history in the request, and output for what it holds.
   const size_t max_source = max_request_ - kWindow - kPad;
-  size_t s = std::min({avail, max_source, std::max<size_t>((direct ? *out_len : kBuffer) / ratio_, 512)});
+  size_t s =
+      std::min({avail, max_source, std::max<size_t>((direct ? *out_len : kBuffer) / ratio_, 512)});
   nx::Cpb& cpb = job_->cpb();
   for (;;) {
     uint8_t* target = direct ? *out : buf_.data();

@@ -48,12 +48,12 @@ class Inflater {
   // trimmed to 32 KiB); the pad lets a short history round up to quadwords.
   std::vector<uint8_t> win_;
   size_t win_len_ = 0;
-  std::vector<uint8_t> carry_;   // input taken but not yet consumed by the engine
-  std::vector<uint8_t> pend_;    // decoded, not yet delivered
+  std::vector<uint8_t> carry_;  // input taken but not yet consumed by the engine
+  std::vector<uint8_t> pend_;   // decoded, not yet delivered
   size_t pend_pos_ = 0;
-  std::vector<uint8_t> buf_;     // target when the caller's space is small
-  size_t ratio_ = 4;             // output/input estimate that sizes requests
-  size_t max_request_;           // source bytes per request, history included
+  std::vector<uint8_t> buf_;  // target when the caller's space is small
+  size_t ratio_ = 4;          // output/input estimate that sizes requests
+  size_t max_request_;        // source bytes per request, history included
   const char* msg_ = "";
 };
 

@@ -69,14 +69,14 @@ bool is_system_error(uint8_t cc) {
 
 nx::RequestBlock* new_block() {
   auto* rb = static_cast<nx::RequestBlock*>(
-      ::operator new(sizeof(nx::RequestBlock), std::align_val_t{alignof(nx::RequestBlock)}));
+      ::operator new (sizeof(nx::RequestBlock), std::align_val_t{alignof(nx::RequestBlock)}));
   std::memset(rb, 0, sizeof *rb);
   return rb;
 }
 
 nx::Dde* new_list() {
   auto* l = static_cast<nx::Dde*>(
-      ::operator new(sizeof(nx::Dde) * Job::kMaxPieces, std::align_val_t{16}));
+      ::operator new (sizeof(nx::Dde) * Job::kMaxPieces, std::align_val_t{16}));
   std::memset(static_cast<void*>(l), 0, sizeof(nx::Dde) * Job::kMaxPieces);
   return l;
 }
@@ -108,9 +108,9 @@ Job::Job(nxz_window* w, const DriverConfig& cfg) : w_(w), cfg_(cfg), rb_(new_blo
 }
 
 Job::~Job() {
-  ::operator delete(rb_, std::align_val_t{alignof(nx::RequestBlock)});
-  ::operator delete(src_.dde, std::align_val_t{16});
-  ::operator delete(dst_.dde, std::align_val_t{16});
+  ::operator delete (rb_, std::align_val_t{alignof(nx::RequestBlock)});
+  ::operator delete (src_.dde, std::align_val_t{16});
+  ::operator delete (dst_.dde, std::align_val_t{16});
 }
 
 void Job::fill(List& l, const Piece* pieces, int n) {
@@ -188,7 +188,8 @@ void Job::touch_after_fault(uint64_t addr, bool first_fault) {
   if (in_target || in_source) pages += touch_range(reinterpret_cast<void*>(a), 1, in_target);
   if (first_fault || !(in_target || in_source)) {
     // §8.7: in practice the whole request is made present at the first fault.
-    for (int i = 0; i < src_.n; ++i) pages += touch_range(src_.pieces[i].p, src_.pieces[i].n, false);
+    for (int i = 0; i < src_.n; ++i)
+      pages += touch_range(src_.pieces[i].p, src_.pieces[i].n, false);
     for (int i = 0; i < dst_.n; ++i) pages += touch_range(dst_.pieces[i].p, dst_.pieces[i].n, true);
     pages += touch_range(rb_, sizeof *rb_, true);
     pages += touch_range(src_.dde, sizeof(nx::Dde) * kMaxPieces, true);

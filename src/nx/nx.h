@@ -21,8 +21,7 @@ inline uint16_t load_be16(const void* p) {
 }
 inline uint32_t load_be32(const void* p) {
   const auto* b = static_cast<const uint8_t*>(p);
-  return uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 |
-         uint32_t{b[3]};
+  return uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | uint32_t{b[3]};
 }
 inline uint64_t load_be64(const void* p) {
   const auto* b = static_cast<const uint8_t*>(p);
@@ -30,8 +29,7 @@ inline uint64_t load_be64(const void* p) {
 }
 inline uint32_t load_le32(const void* p) {
   const auto* b = static_cast<const uint8_t*>(p);
-  return uint32_t{b[3]} << 24 | uint32_t{b[2]} << 16 | uint32_t{b[1]} << 8 |
-         uint32_t{b[0]};
+  return uint32_t{b[3]} << 24 | uint32_t{b[2]} << 16 | uint32_t{b[1]} << 8 | uint32_t{b[0]};
 }
 inline void store_be16(void* p, uint16_t v) {
   auto* b = static_cast<uint8_t*>(p);
@@ -107,7 +105,7 @@ enum CompletionCode : uint8_t {
   kCcSourceDde = 14,      // source DDE of length 0, or too many DDEs
   kCcFunction = 17,       // unrecognised function code
   kCcCrbCorrupt = 20,
-  kCcCrbInvalid = 21,     // nonzero reserved field; C=1 without method 1
+  kCcCrbInvalid = 21,  // nonzero reserved field; C=1 without method 1
   kCcDdeReserved = 30,
   kCcDdeNested = 31,
   kCcDdeSourceCount = 33,  // source byte count larger than its list
@@ -219,9 +217,7 @@ struct alignas(kCrbAlign) Crb {
   Dde& target() { return *reinterpret_cast<Dde*>(raw + kCrbTarget); }
 
   void set_function(uint8_t fc) { store_be32(raw + kCrbCcw, fc & kFcMask); }
-  void set_csb(const Csb* csb) {
-    store_be64(raw + kCrbCsbAddr, reinterpret_cast<uintptr_t>(csb));
-  }
+  void set_csb(const Csb* csb) { store_be64(raw + kCrbCsbAddr, reinterpret_cast<uintptr_t>(csb)); }
 };
 static_assert(sizeof(Crb) == 128 && alignof(Crb) == 128);
 
@@ -331,8 +327,7 @@ static_assert(offsetof(RequestBlock, cpb) == offsetof(RequestBlock, csb) + kCsbS
 static_assert(sizeof(RequestBlock) == 2048);
 
 // §5: source byte offset of the next job, from this job's outputs.
-inline constexpr uint64_t next_source_offset(uint32_t spbc, uint32_t histlen_qw,
-                                             uint32_t subc) {
+inline constexpr uint64_t next_source_offset(uint32_t spbc, uint32_t histlen_qw, uint32_t subc) {
   return uint64_t{spbc} - uint64_t{histlen_qw} * 16 - ((subc + 7) >> 3);
 }
 

@@ -18,8 +18,7 @@ std::vector<uint8_t> huffman_lengths(const std::vector<uint32_t>& freq, int max_
     for (size_t s = 0; s < freq.size(); ++s) lengths[s] = freq[s] ? 1 : 0;
     return lengths;
   }
-  nxz::engine::huffman_lengths(freq.data(), static_cast<int>(freq.size()), max_len,
-                               lengths.data());
+  nxz::engine::huffman_lengths(freq.data(), static_cast<int>(freq.size()), max_len, lengths.data());
   return lengths;
 }
 

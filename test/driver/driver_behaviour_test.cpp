@@ -104,9 +104,9 @@ TEST(DriverStats, CountersGrowAndPrintOneLineEach) {
   Deflater d(w, true);
   Bytes c(nxz::engine::deflate_bound(text.size()));
   size_t took = 0, made = 0;
-  ASSERT_EQ(d.compress(nullptr, 0, text.data(), text.size(), true, c.data(), c.size(), &took,
-                       &made),
-            Status::kOk);
+  ASSERT_EQ(
+      d.compress(nullptr, 0, text.data(), text.size(), true, c.data(), c.size(), &took, &made),
+      Status::kOk);
   nxz_stats_get(&after);
   EXPECT_GE(after.jobs, before.jobs + 2);  // the sample count job and the block
   EXPECT_GE(after.bytes_in, before.bytes_in + text.size());

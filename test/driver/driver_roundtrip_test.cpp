@@ -90,7 +90,8 @@ TEST_P(DriverCorpus, InflaterResumesOverRandomSplits) {
       ++calls;
       // Input pieces of 1 byte to 64 KiB and output space of 1 byte to 256 KiB.
       size_t give = std::min<size_t>(in_left, 1 + rng() % (rng() % 4 == 0 ? 8 : 65536));
-      size_t space = std::min<size_t>(out.size() - produced, 1 + rng() % (rng() % 4 == 0 ? 16 : 262144));
+      size_t space =
+          std::min<size_t>(out.size() - produced, 1 + rng() % (rng() % 4 == 0 ? 16 : 262144));
       const uint8_t* p = in;
       size_t n = give;
       uint8_t* q = o;
@@ -213,8 +214,7 @@ TEST(Driver, InflaterAgreesWithZlibOnCorruptData) {
     } else {  // zlib wants more input: so do we, with the same output so far
       ASSERT_EQ(s, Status::kOk) << i;
       EXPECT_FALSE(inf.done()) << i;
-      EXPECT_TRUE(out.size() <= ref.size() && std::equal(out.begin(), out.end(), ref.begin()))
-          << i;
+      EXPECT_TRUE(out.size() <= ref.size() && std::equal(out.begin(), out.end(), ref.begin())) << i;
     }
   }
   EXPECT_GT(data_errors, 0);

@@ -171,9 +171,9 @@ TEST(FaultCampaign, HangsEndAtTheTimeout) {
   nxz_stats_get(&s0);
   const auto t0 = std::chrono::steady_clock::now();
   EXPECT_FALSE(compress_all(d, text.data(), text.size(), &out));
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now() - t0)
-                      .count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   nxz_stats_get(&s1);
   EXPECT_GE(ms, 190);
   EXPECT_LT(ms, 2000);
@@ -246,13 +246,13 @@ TEST(ColdMemory, CompressAndDecompressIntoNeverTouchedBuffers) {
   nxz_stats_get(&s2);
   const uint64_t pages_d = (out.n + page - 1) / page;
 
-  std::printf("cold memory: compress %llu faults, %llu pages touched (target %llu pages); "
-              "decompress %llu faults, %llu pages touched (target %llu pages)\n",
-              (unsigned long long)(s1.faults - s0.faults),
-              (unsigned long long)(s1.pages_touched - s0.pages_touched),
-              (unsigned long long)pages_c, (unsigned long long)(s2.faults - s1.faults),
-              (unsigned long long)(s2.pages_touched - s1.pages_touched),
-              (unsigned long long)pages_d);
+  std::printf(
+      "cold memory: compress %llu faults, %llu pages touched (target %llu pages); "
+      "decompress %llu faults, %llu pages touched (target %llu pages)\n",
+      (unsigned long long)(s1.faults - s0.faults),
+      (unsigned long long)(s1.pages_touched - s0.pages_touched), (unsigned long long)pages_c,
+      (unsigned long long)(s2.faults - s1.faults),
+      (unsigned long long)(s2.pages_touched - s1.pages_touched), (unsigned long long)pages_d);
   EXPECT_GT(s1.faults, s0.faults);
   EXPECT_GT(s2.faults, s1.faults);
   // Each request touches its pages once at its first fault, plus one page

@@ -233,8 +233,8 @@ TEST(Contract6Compress, ByteCountLimitSuspendsWithAClosedBlock) {
   cfg.limit_low = 65536;
   EmuWindow w(&cfg);
   Request r;
-  JobOut j = run_job(w, r, nx::kFcCompressFht | nx::kFcLowLimitBit, text.data(), text.size(),
-                     text.size());
+  JobOut j =
+      run_job(w, r, nx::kFcCompressFht | nx::kFcLowLimitBit, text.data(), text.size(), text.size());
   ASSERT_EQ(j.cc, nx::kCcPartial);
   EXPECT_EQ(j.ce & (nx::kCePartial | nx::kCeTermination), nx::kCePartial);
   EXPECT_EQ(r.cpb().out_spbc_compress(), 65536u);
@@ -242,8 +242,8 @@ TEST(Contract6Compress, ByteCountLimitSuspendsWithAClosedBlock) {
   EXPECT_EQ(inflate_raw(j.out), Bytes(text.begin(), text.begin() + 65536));
 
   // History counts against the limit.
-  JobOut h = run_job(w, r, nx::kFcCompressFhtResume | nx::kFcLowLimitBit, text.data(),
-                     text.size(), text.size(), 1024);
+  JobOut h = run_job(w, r, nx::kFcCompressFhtResume | nx::kFcLowLimitBit, text.data(), text.size(),
+                     text.size(), 1024);
   ASSERT_EQ(h.cc, nx::kCcPartial);
   EXPECT_EQ(r.cpb().out_spbc_compress(), 65536u);
   const Bytes dict(text.begin(), text.begin() + 16384);

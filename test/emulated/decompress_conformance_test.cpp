@@ -139,8 +139,7 @@ TEST(Contract5Decompress, ErrorCodes) {
   put(0, 7, true);  // end of block
   EXPECT_EQ(run_job(w, r, nx::kFcDecompress, far, (bit + 7) / 8, 10).cc, nx::kCcDistance);
   const uint8_t hlit30[] = {0x05 | (30 << 3), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-  EXPECT_EQ(run_job(w, r, nx::kFcDecompress, hlit30, sizeof hlit30, 100).cc,
-            nx::kCcDhtInvalid);
+  EXPECT_EQ(run_job(w, r, nx::kFcDecompress, hlit30, sizeof hlit30, 100).cc, nx::kCcDhtInvalid);
   const Bytes text = nxz::test::text_like(5000, 12);
   const Bytes z = nxz::test::zlib_compress(text, 6);
   JobOut small = run_job(w, r, nx::kFcDecompress, z.data(), z.size(), 4999);

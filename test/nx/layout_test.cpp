@@ -23,7 +23,7 @@ TEST(Contract2Layout, CrbFieldsAreBigEndianAtTheirOffsets) {
 TEST(Contract2Layout, DdeDirectAndIndirect) {
   alignas(16) nx::Dde d{};
   d.set_direct(reinterpret_cast<void*>(0x1122334455667788ull), 0xa0b0c0d0u);
-  const uint8_t want[16] = {0, 0, 0, 0, 0xa0, 0xb0, 0xc0, 0xd0,
+  const uint8_t want[16] = {0,    0,    0,    0,    0xa0, 0xb0, 0xc0, 0xd0,
                             0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88};
   EXPECT_EQ(std::memcmp(d.raw, want, 16), 0);
   EXPECT_EQ(d.count(), 0);

@@ -1,5 +1,7 @@
 // Contract §9.4 on a fake operating system: the window's fork rule, the
 // close-and-reopen of a PowerVM window that lost its credits, and its backoff.
+#include "power9/nx_window.h"
+
 #include <gtest/gtest.h>
 
 #include <cerrno>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "accel_port.h"
-#include "power9/nx_window.h"
 #include "power9/vas_abi.h"
 
 namespace {

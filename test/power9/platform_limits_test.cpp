@@ -1,5 +1,7 @@
 // Contract §6/§9.4: request size limits and PowerVM detection, read from a
 // fake file-system tree in a temporary directory.
+#include "power9/platform_limits.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -7,8 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include "power9/platform_limits.h"
 
 namespace {
 
@@ -66,7 +66,8 @@ TEST_F(FakeRoot, SysfsValueLargerThanTheDefaultIsTaken) {
 
 TEST_F(FakeRoot, UnreadableSysfsValuesFallBackToTheDefault) {
   put(kPartitionName, "p");
-  for (const char* bad : {"", "\n", "0\n", "abc\n", "-5\n", "12kB\n", "99999999999999999999999\n"}) {
+  for (const char* bad :
+       {"", "\n", "0\n", "abc\n", "-5\n", "12kB\n", "99999999999999999999999\n"}) {
     put(kReqMaxProcessedLen, bad);
     EXPECT_EQ(sysfs_max_request(root_), 0u) << '"' << bad << '"';
     EXPECT_EQ(max_request_bytes(root_), 1u << 20) << '"' << bad << '"';

@@ -1,11 +1,12 @@
 // Contract §9.1/§9.2: the ioctl argument, its request number and the CR0
 // decoding of paste., checked on every architecture.
+#include "power9/vas_abi.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
 
 #include "power9/copy_paste.h"
-#include "power9/vas_abi.h"
 
 namespace {
 
@@ -29,8 +30,8 @@ TEST(Contract9Vas, WinOpenAttrDefaultsAreTheContractsBytes) {
 
 TEST(Contract9Vas, WinOpenRequestNumberIsIowV0x20Of64Bytes) {
   const unsigned long nr = nxz::power9::kVasTxWinOpen;
-  EXPECT_EQ(nr & 0xff, 0x20u);          // number
-  EXPECT_EQ((nr >> 8) & 0xff, 'v');     // type
+  EXPECT_EQ(nr & 0xff, 0x20u);       // number
+  EXPECT_EQ((nr >> 8) & 0xff, 'v');  // type
 #if defined(__powerpc__)
   // 13 size bits, then 3 direction bits with write = 4.
   EXPECT_EQ((nr >> 16) & 0x1fff, 64u);

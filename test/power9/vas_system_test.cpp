@@ -1,14 +1,14 @@
 // Contract §9.1 and §9.4 on the real system calls: a missing or foreign
 // device is -ENODEV without leaking a descriptor, and the fork epoch changes
 // in a child process.
+#include "power9/vas_system.h"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
-
-#include "power9/vas_system.h"
 
 namespace {
 

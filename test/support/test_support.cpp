@@ -52,9 +52,9 @@ Bytes random_bytes(size_t n, uint32_t seed) {
 }
 
 Bytes text_like(size_t n, uint32_t seed) {
-  static const char* words[] = {"the ",   "quick ", "brown ", "fox ",  "jumps ",
-                                "over ",  "lazy ",  "dog ",   "and ",  "NX ",
-                                "gzip ",  "block ", "\n",     "of ",   "data, "};
+  static const char* words[] = {"the ",  "quick ", "brown ", "fox ", "jumps ",
+                                "over ", "lazy ",  "dog ",   "and ", "NX ",
+                                "gzip ", "block ", "\n",     "of ",  "data, "};
   std::mt19937 rng(seed);
   Bytes b;
   b.reserve(n);

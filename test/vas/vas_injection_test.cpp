@@ -80,8 +80,7 @@ TEST(Injection, FaultOnEachKindOfPage) {
     }
     ASSERT_EQ(j.run(w), 0);  // job 2: through
     j.expect_done();
-    ASSERT_TRUE(
-        wait_until([&] { return stats(w).credits_available == stats(w).credits_initial; }));
+    ASSERT_TRUE(wait_until([&] { return stats(w).credits_available == stats(w).credits_initial; }));
     const nxz_emu_stats s = stats(w);
     EXPECT_EQ(s.faults_injected, 1u);
     EXPECT_EQ(s.faults_residency, 0u);
