@@ -141,8 +141,12 @@ Status Deflater::one_block(const uint8_t* hist, size_t hist_len, const uint8_t* 
     count(counters().fallbacks);
     *produced = stored(in, taken, last, out);
   } else {
-    if (!last) out[0] &= 0xfe;  // §4: software clears BFINAL of a non-final block
-    *produced = align_with_empty_stored(out, tpbc, cpb.out_tebc());
+    if (last) {
+      *produced = tpbc;  // the stream ends here; its last byte's high bits are padding
+    } else {
+      out[0] &= 0xfe;  // §4: software clears BFINAL of a non-final block
+      *produced = align_with_empty_stored(out, tpbc, cpb.out_tebc());
+    }
   }
   *consumed = taken;
   return Status::kOk;

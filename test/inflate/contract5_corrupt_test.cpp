@@ -110,7 +110,10 @@ TEST(Contract7InflateCorrupt, MutatedStreamsAgreeWithZlibAndStayInBounds) {
     const Bytes m = mutate(bases[iter % bases.size()], rng);
     Bytes ref;
     std::string err;
-    const bool zok = zlib_inflate_raw(m.data(), m.size(), &ref, &err);
+    // A mutation may end the stream early: zlib then decodes it with bytes
+    // left over, which for this comparison still counts as decoded.
+    const bool zok = zlib_inflate_raw(m.data(), m.size(), &ref, &err) ||
+                     err.find("follow the end of the stream") != std::string::npos;
     const bool zlib_data_error = !zok && err.rfind("rc ", 0) != 0;
     const size_t cap = zok ? ref.size() : std::max<size_t>(ref.size(), 1) + 64;
     Bytes out;

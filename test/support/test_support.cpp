@@ -97,8 +97,13 @@ bool zlib_inflate_raw(const uint8_t* in, size_t n, Bytes* out, std::string* err,
     rc = inflate(&s, Z_NO_FLUSH);
     out->insert(out->end(), buf, buf + (sizeof buf - s.avail_out));
   } while (rc == Z_OK && (s.avail_in > 0 || s.avail_out == 0));
-  const bool ok = rc == Z_STREAM_END;
-  if (!ok && err) *err = s.msg ? s.msg : ("rc " + std::to_string(rc));
+  // A stream must end exactly where its input does: bytes after the final
+  // block are someone else's (or garbage a codec appended).
+  const bool ok = rc == Z_STREAM_END && s.avail_in == 0;
+  if (!ok && err) {
+    *err = rc == Z_STREAM_END ? std::to_string(s.avail_in) + " bytes follow the end of the stream"
+                              : (s.msg ? s.msg : ("rc " + std::to_string(rc)));
+  }
   inflateEnd(&s);
   return ok;
 }

@@ -29,8 +29,8 @@ Bytes text_like(size_t n, uint32_t seed);
 // System zlib reference. window_bits < 0 = raw, 8..15 = zlib, 16+ = gzip.
 Bytes zlib_compress(const Bytes& in, int level, int window_bits = -15, int mem_level = 8,
                     int strategy = Z_DEFAULT_STRATEGY);
-// Raw inflate of `in`; returns false (and sets *err) on any zlib error or an
-// incomplete stream.
+// Raw inflate of `in`; returns false (and sets *err) on any zlib error, an
+// incomplete stream, or bytes left over after the stream's end.
 bool zlib_inflate_raw(const uint8_t* in, size_t n, Bytes* out, std::string* err = nullptr,
                       const Bytes& dictionary = {});
 

@@ -57,6 +57,12 @@ bool have_isal();
 // and sets *error when no window opens.
 std::unique_ptr<Codec> make_engine(nxz_backend backend, std::string* error);
 
+// The library's request driver (src/engine) over a window: dynamic Huffman
+// tables ("dht") or fixed codes ("fht+drv"), stored blocks where data does
+// not compress, streaming decompression. On the emulated engine it runs as
+// the software path would: synchronously, without the residency model.
+std::unique_ptr<Codec> make_driver(nxz_backend backend, bool dynamic, std::string* error);
+
 // Independent check with the system zlib: raw-inflates in[0, n) and
 // compares the result with expected[0, expected_len).
 Status zlib_verify(const uint8_t* in, size_t n, const uint8_t* expected, size_t expected_len);

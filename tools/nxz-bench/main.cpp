@@ -27,7 +27,9 @@ Measures DEFLATE compression ratio and compress/decompress throughput of nxz
 (the accelerator through nxz_accel; the emulated engine unless --backend says
 otherwise) next to the system zlib, libdeflate and ISA-L, on the same data in
 the same run. Every input is cut into independent chunks, each compressed as
-one raw DEFLATE stream (one accelerator job for nxz). Every stream is checked
+one raw DEFLATE stream. nxz rows: "fht" is one fixed-Huffman accelerator job
+per chunk; "fht+drv" and "dht" go through the library's request driver (fixed
+codes, or dynamic tables built from symbol counts). Every stream is checked
 by decompressing it with the same codec and with the system zlib; any
 mismatch stops the run with exit status 1.
 
@@ -207,6 +209,11 @@ std::vector<Entry> make_codecs(const Options& o) {
     if (!e.owned) e.unavailable = {"nxz", "fht", 0, 0, 0, 0, err, ""};
     engine = e.owned.get();
     list.push_back(std::move(e));
+    for (bool dynamic : {false, true}) {
+      Entry d = own(make_driver(o.backend, dynamic, &err));
+      if (!d.owned) d.unavailable = {"nxz", dynamic ? "dht" : "fht+drv", 0, 0, 0, 0, err, ""};
+      list.push_back(std::move(d));
+    }
   }
   Codec* baseline = nullptr;
   for (int level : o.levels) {
