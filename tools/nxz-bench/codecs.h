@@ -63,6 +63,10 @@ std::unique_ptr<Codec> make_engine(nxz_backend backend, std::string* error);
 // the software path would: synchronously, without the residency model.
 std::unique_ptr<Codec> make_driver(nxz_backend backend, bool dynamic, std::string* error);
 
+// The emulated engine's settings for timing it: jobs on the caller's thread
+// and no page-residency model, unless NXZ_EMU_FAULTS asks for injection.
+nxz_emu_config bench_emu_config();
+
 // Independent check with the system zlib: raw-inflates in[0, n) and
 // compares the result with expected[0, expected_len).
 Status zlib_verify(const uint8_t* in, size_t n, const uint8_t* expected, size_t expected_len);

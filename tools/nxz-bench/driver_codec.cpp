@@ -2,6 +2,7 @@
 // an accelerator window, with dynamic Huffman tables built from the previous
 // block's symbol counts (and a sample for the first), stored blocks where
 // data does not compress, and streaming decompression with resume.
+#include <cstdlib>
 #include <string>
 
 #include "codecs.h"
@@ -56,13 +57,18 @@ class DriverCodec final : public Codec {
 
 }  // namespace
 
+nxz_emu_config bench_emu_config() {
+  // The software path as the library runs it without NX: the caller's
+  // thread, and no residency model (there is no hardware to fault).
+  nxz_emu_config cfg{};
+  cfg.synchronous = 1;
+  cfg.faults = std::getenv("NXZ_EMU_FAULTS") ? nullptr : "residency=off";
+  return cfg;
+}
+
 std::unique_ptr<Codec> make_driver(nxz_backend backend, bool dynamic, std::string* error) {
   nxz_window* w = nullptr;
-  nxz_emu_config cfg{};
-  // The software path as the library would run it without NX: jobs run on
-  // the caller's thread, and no page-residency model (nothing to fault).
-  cfg.synchronous = 1;
-  cfg.faults = "residency=off";
+  const nxz_emu_config cfg = bench_emu_config();
   if (const int rc = nxz_accel_open(backend, &cfg, &w); rc != 0) {
     *error = "cannot open an accelerator window (" + std::to_string(rc) + ")";
     return nullptr;

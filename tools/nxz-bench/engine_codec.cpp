@@ -171,7 +171,8 @@ class EngineCodec : public Codec {
 
 std::unique_ptr<Codec> make_engine(nxz_backend backend, std::string* error) {
   nxz_window* w = nullptr;
-  const int rc = nxz_accel_open(backend, nullptr, &w);
+  const nxz_emu_config cfg = bench_emu_config();
+  const int rc = nxz_accel_open(backend, &cfg, &w);
   if (rc != 0) {
     *error = "nxz_accel_open failed: " + std::string(std::strerror(-rc));
     return nullptr;
