@@ -95,10 +95,12 @@ void VasInstance::handle_entry(const nx::Crb& entry, const FifoMeta& meta, uint3
     }
   }
   if (!w) {
-    count(counters_, &VasCounters::dropped_unknown);
+    // Counted last: whoever sees the count finds the log line written and
+    // the fault-window credit back.
     vas_warn(&counters_.warnings, "fault CRB for unknown window %u (csb 0x%llx) dropped", pswid,
              static_cast<unsigned long long>(csb));
     fifo_.return_credit();
+    count(counters_, &VasCounters::dropped_unknown);
     return;
   }
   // The window cannot go away here: the fault still holds one of its credits.
@@ -110,12 +112,12 @@ void VasInstance::handle_entry(const nx::Crb& entry, const FifoMeta& meta, uint3
              pswid, static_cast<unsigned long long>(csb), static_cast<int>(meta.submitter));
     deliver_sigsegv(meta.submitter, w->opener, csb);
   }
-  count(counters_, &VasCounters::faults_handled);
   {
     std::lock_guard lk(mu_);
     give_back_locked(w);  // may let close() free the window: not touched after this
   }
   fifo_.return_credit();
+  count(counters_, &VasCounters::faults_handled);  // last: both credits are back
 }
 
 }  // namespace nxz::emu
