@@ -56,6 +56,17 @@ size_t Deflater::stored(const uint8_t* in, size_t n, bool final, uint8_t* out) {
   return len;
 }
 
+Status Deflater::store_without_engine(const uint8_t* in, size_t n, bool final, uint8_t* out,
+                                      size_t* consumed, size_t* produced) {
+  // No job ran over these bytes, so their checksums are computed here.
+  count(counters().fallbacks);
+  crc_ = crc32(crc_, in, n);
+  adler_ = adler32(adler_, in, n);
+  *consumed = n;
+  *produced = stored(in, n, final, out);
+  return Status::kOk;
+}
+
 void Deflater::sample_table(const uint8_t* in, size_t n) {
   // A count request over a sample gives the symbol statistics the first
   // table is built from; later tables use the previous block's counts.
@@ -105,12 +116,7 @@ Status Deflater::one_block(const uint8_t* hist, size_t hist_len, const uint8_t* 
   if (cc == nx::kCcTargetSpace) {
     // The target holds the stored form of the source, so a block that does
     // not fit is larger than storing: store (§4 leaves that to software).
-    count(counters().fallbacks);
-    crc_ = crc32(crc_, in, n);
-    adler_ = adler32(adler_, in, n);
-    *consumed = n;
-    *produced = stored(in, n, final, out);
-    return Status::kOk;
+    return store_without_engine(in, n, final, out, consumed, produced);
   }
   if (cc == nx::kCcDataError && dynamic_) {
     // A table that lacks a code: never expected with covering tables, but
@@ -164,7 +170,6 @@ Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* i
   }
   if (n && !fit) return Status::kOk;  // no room for progress: the caller gives more space
   size_t want = std::min({n, fit, max_request_});
-  if (dynamic_ && !have_table_) sample_table(in, std::min(want ? want : 1, kSampleBytes));
   if (n == 0) {
     if (final) {
       // An empty stream is one empty final block.
@@ -172,6 +177,7 @@ Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* i
     }
     return Status::kOk;
   }
+  if (dynamic_ && !have_table_) sample_table(in, std::min(want, kSampleBytes));
   while (true) {
     size_t took = 0, made = 0;
     // The history is the bytes just before `in`: point at its last part.
@@ -186,14 +192,8 @@ Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* i
     if (s == Status::kError) return s;
     // Faults kept coming: a smaller request touches fewer pages (§8.7).
     count(counters().resubmits);
-    if (want <= kMinShrink) {
-      count(counters().fallbacks);
-      crc_ = crc32(crc_, in, want);
-      adler_ = adler32(adler_, in, want);
-      *consumed = want;
-      *produced = stored(in, want, final && want == n, out);
-      return Status::kOk;
-    }
+    if (want <= kMinShrink)
+      return store_without_engine(in, want, final && want == n, out, consumed, produced);
     want /= 2;
   }
 }

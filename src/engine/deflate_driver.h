@@ -45,6 +45,8 @@ class Deflater {
   Status one_block(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n, bool final,
                    uint8_t* out, size_t out_cap, size_t* consumed, size_t* produced);
   size_t stored(const uint8_t* in, size_t n, bool final, uint8_t* out);
+  Status store_without_engine(const uint8_t* in, size_t n, bool final, uint8_t* out,
+                              size_t* consumed, size_t* produced);
   void sample_table(const uint8_t* in, size_t n);
 
   std::unique_ptr<Job> job_;
