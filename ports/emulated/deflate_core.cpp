@@ -203,10 +203,18 @@ DeflateResult deflate_job(const DeflateInput& in) {
     // kMaxDhtBits; the limit also keeps the parser inside the 288 bytes.
     CodeLengths lengths;
     size_t used = 0;
-    if (in.in_dhtlen > kMaxDhtBits ||
-        parse_dynamic_header(in.in_dht, 0, in.in_dhtlen, &lengths, &used) != HeaderStatus::kOk ||
-        used != in.in_dhtlen) {
+    const HeaderStatus hs = in.in_dhtlen > kMaxDhtBits
+                                ? HeaderStatus::kInvalid
+                                : parse_dynamic_header(in.in_dht, 0, in.in_dhtlen, &lengths, &used);
+    if ((hs != HeaderStatus::kOk && hs != HeaderStatus::kNoEndOfBlock) || used != in.in_dhtlen) {
       r.cc = kCcInvalidDht;
+      return r;
+    }
+    // §4: the table decodes, but every block ends with end-of-block, a
+    // code this table lacks: "a table with no code for a symbol the data
+    // needs is cc 66" (the reading taken: the table itself is valid).
+    if (hs == HeaderStatus::kNoEndOfBlock) {
+      r.cc = kCcMissingCode;
       return r;
     }
     dynamic_tables.build(lengths.litlen, lengths.dist);

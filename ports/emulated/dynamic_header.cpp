@@ -117,7 +117,8 @@ HeaderStatus parse_dynamic_header(const uint8_t* p, size_t bit_offset, size_t bi
     i += repeat;
   }
 
-  if (lens[256] == 0) return HeaderStatus::kInvalid;  // no end-of-block code
+  // An empty literal/length code is not decodable: it would code nothing,
+  // not even end-of-block (an all-zero distance code means "no matches").
   if (!code_lengths_valid(lens, nlit, true, false)) return HeaderStatus::kInvalid;
   if (!code_lengths_valid(lens + nlit, ndist, true, true)) return HeaderStatus::kInvalid;
 
@@ -127,7 +128,8 @@ HeaderStatus parse_dynamic_header(const uint8_t* p, size_t bit_offset, size_t bi
   out->nlit = nlit;
   out->ndist = ndist;
   *bits_used = b.pos - bit_offset;
-  return HeaderStatus::kOk;
+  // Checked last: a table that is also undecodable is kInvalid (cc 68).
+  return lens[256] == 0 ? HeaderStatus::kNoEndOfBlock : HeaderStatus::kOk;
 }
 
 }  // namespace nxz::emu

@@ -22,6 +22,11 @@ enum class HeaderStatus {
   kOk,        // parsed; *bits_used says how many bits the header took
   kNeedMore,  // the bits ran out before the header was complete
   kInvalid,   // not a decodable header (contract: cc 68)
+  // Decodable, and *out and *bits_used are filled in as for kOk, but symbol
+  // 256 (end of block) has no code, so no block can be coded with it: for
+  // in_dht a code the data needs is missing (§4: cc 66); in a stream the
+  // block could never end (§5's "bad code lengths": cc 68, as zlib says).
+  kNoEndOfBlock,
 };
 
 // Parses a dynamic header that starts `bit_offset` bits into `p` (bit 0 =
@@ -30,7 +35,14 @@ enum class HeaderStatus {
 // header's length in bits. The lengths are checked the way zlib's inflate
 // checks them: no over-subscribed code, the code-length code complete, the
 // literal/length and distance codes complete unless they hold a single code
-// of length 1, and symbol 256 (end of block) present.
+// of length 1 (or, for distances, none at all), and symbol 256 (end of
+// block) present (else kNoEndOfBlock).
+//
+// Reading of contract §4 taken here: "under-subscribed" means incomplete in
+// a way RFC 1951 does not sanction. A single code of length 1 and an empty
+// distance code are decodable tables (RFC 1951 §3.2.7 describes both; zlib
+// accepts them), so they are not cc 68; a symbol the data needs and such a
+// table lacks is cc 66, like any other missing code.
 HeaderStatus parse_dynamic_header(const uint8_t* p, size_t bit_offset, size_t bit_end,
                                   CodeLengths* out, size_t* bits_used);
 

@@ -105,6 +105,7 @@ InflateJob::Step InflateJob::use_dynamic_header(const uint8_t* p, size_t bit, si
       if (!in_stream) return fail(68);
       return suspend(bit - 3, in_.src_len, kSfbtHeader | bfinal_);
     case HeaderStatus::kInvalid:
+    case HeaderStatus::kNoEndOfBlock:  // the block could never end (§5: bad code lengths)
       return fail(68);
   }
   if (!dynamic_tables_) dynamic_tables_ = std::make_unique<DecodeTables>();

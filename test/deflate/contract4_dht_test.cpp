@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "deflate/deflate_test_util.h"
+#include "emulated/inflate_core.h"
 
 namespace nxz::test {
 namespace {
@@ -193,6 +194,50 @@ TEST(Contract4DeflateDht, UndecodableTablesAreCc68) {
     const Dht d = encode_dht(lit, dist);
     EXPECT_EQ(run_job({.source = &src, .dht = &d}).r.cc, 68);
   }
+}
+
+// §4: "a table that cannot be decoded ... is cc 68; a table with no code for
+// a symbol the data needs is cc 66". A table without an end-of-block code
+// decodes, and every block needs that code: cc 66. Codes RFC 1951 allows to
+// be incomplete (one code of length 1, no distance code at all) decode too,
+// so data needing a missing symbol is cc 66 there as well. In a stream
+// (§5), such a header starts a block that can never end: cc 68.
+TEST(Contract4DeflateDht, TableWithoutEndOfBlockIsCc66NotCc68) {
+  const Bytes src = {'a', 'b', 'b', 'a'};
+  // Complete literal/length code over 'a' and 'b' only; no end-of-block.
+  std::vector<uint8_t> lit(286, 0), dist(30, 0);
+  lit['a'] = lit['b'] = 1;
+  dist[0] = dist[1] = 1;
+  const Dht no_eob = encode_dht(lit, dist);
+  EXPECT_EQ(run_job({.source = &src, .dht = &no_eob}).r.cc, 66);
+  const Bytes empty;
+  EXPECT_EQ(run_job({.source = &empty, .dht = &no_eob}).r.cc, 66);
+
+  // One code of length 1 (end-of-block) and no distance codes: decodable.
+  std::vector<uint8_t> lit1(286, 0), dist0(30, 0);
+  lit1[256] = 1;
+  const Dht eob_only = encode_dht(lit1, dist0);
+  EXPECT_EQ(run_job({.source = &src, .dht = &eob_only}).r.cc, 66);  // lacks 'a'
+  const JobRun e = run_job({.source = &empty, .dht = &eob_only});
+  EXPECT_EQ(e.r.cc, 0);
+  const Decoded d = inflate_one_block(e.out);
+  ASSERT_TRUE(d.ok) << d.err;
+  EXPECT_TRUE(d.out.empty());
+
+  // The same header in a stream: BFINAL 1, BTYPE 10, the table, then bits.
+  Bytes stream(4 + sizeof no_eob.bytes, 0);
+  stream[0] = 0x5;
+  for (size_t i = 0; i < no_eob.bits; ++i)
+    stream[(3 + i) / 8] |= static_cast<uint8_t>(bit_at(no_eob.bytes, i) << ((3 + i) % 8));
+  emu::InflateInput in;
+  Bytes out(64);
+  in.src = stream.data();
+  in.src_len = stream.size();
+  in.out = out.data();
+  in.out_capacity = out.size();
+  const emu::InflateResult r = emu::inflate_job(in);
+  EXPECT_EQ(r.cc, 68);
+  EXPECT_TRUE(r.termination);
 }
 
 }  // namespace
