@@ -12,6 +12,12 @@ struct Ops {
   // Same contracts as nxz_accel_paste / nxz_accel_close.
   int (*paste)(nxz_window* w, const void* crb);
   void (*close)(nxz_window* w);
+  // Optional (null: nothing to do): called between two polls of a CSB's
+  // valid byte while the poller spins, so that the port can make the spin
+  // cheap (POWER: low SMT priority and hwsync between reads, contract §9.3).
+  void (*relax)() = nullptr;
+  // Optional: called once when the spinning stops, to undo what relax did.
+  void (*relax_end)() = nullptr;
 };
 
 }  // namespace nxz::port

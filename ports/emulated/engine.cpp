@@ -1,5 +1,6 @@
 #include "emulated/engine.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <vector>
@@ -27,6 +28,19 @@ struct Completion {
 
 Completion terminate(uint8_t cc, uint64_t addr = 0) { return {cc, nx::kCeTermination, 0, addr}; }
 
+// A 64-bit mixer (the splitmix64 finaliser): junk that looks random but is
+// a pure function of its input, so that a failing run can be repeated.
+uint64_t mix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// Jobs run so far in this process: with the CSB address, the junk seed, so
+// that a request resubmitted unchanged gets different junk each time.
+std::atomic<uint64_t> g_job_counter{0};
+
 // Buffers reused across jobs on the same thread: a job may be megabytes.
 struct Scratch {
   std::vector<uint8_t> source;
@@ -50,7 +64,8 @@ struct Job {
   nx::Cpb* cpb;
   SegmentList src;
   SegmentList dst;
-  DdeStatus st;  // records a translation fault
+  DdeStatus st;   // records a translation fault
+  uint64_t seed;  // of the junk this job leaves in its target
 };
 
 bool faulted(const Job& j) { return j.st.faulted; }
@@ -66,6 +81,40 @@ uint8_t* output_buffer(Job& j, size_t front) {
   if (!j.probe && j.dst.segs.size() == 1 && front == 0) return at<uint8_t>(j.dst.segs[0].addr);
   t_scratch.target.resize(front + j.dst.total);
   return t_scratch.target.data() + front;
+}
+
+// Junk for the bits of a compression job's last byte above out_tebc, which
+// the contract leaves undefined (§4); never all zero, so that software that
+// forgets to mask them is caught every time.
+uint8_t junk_above_tebc(uint64_t seed, unsigned tebc) {
+  const auto high = static_cast<uint8_t>(0xffu << tebc);
+  const auto junk = static_cast<uint8_t>(mix64(seed ^ 0x7ebc) & high);
+  return junk ? junk : 0x80;
+}
+
+// Stores junk in target bytes [from, from + n) (clipped to the target),
+// skipping any piece the probe would not let the engine write quietly.
+void scribble(const Job& j, size_t from, size_t n) {
+  // A target list may describe more than the DDE's byte count offers.
+  if (from >= j.dst.total) return;
+  n = std::min(n, j.dst.total - from);
+  uint64_t state = j.seed;
+  size_t base = 0;
+  for (const Segment& s : j.dst.segs) {
+    const size_t lo = std::max(from, base), hi = std::min(from + n, base + s.len);
+    if (lo < hi) {
+      const uint64_t addr = s.addr + (lo - base);
+      if (!j.probe || j.probe->writable_quietly(addr, hi - lo)) {
+        uint8_t* p = at<uint8_t>(addr);
+        for (size_t i = 0; i < hi - lo; ++i) {
+          if (i % 8 == 0) state = mix64(state);
+          p[i] = static_cast<uint8_t>(state >> (8 * (i % 8)));
+        }
+      }
+    }
+    base += s.len;
+    if (base >= from + n) break;
+  }
 }
 
 bool write_cpb_outputs(Job& j, size_t first, size_t len) {
@@ -103,7 +152,11 @@ Completion run_compress(Job& j) {
   Completion c;
   const uint32_t limit = byte_count_limit(j.fc, j.cfg);
   if (limit && total > limit) {
-    total = limit > hist ? limit : hist + 1;  // history counts against the limit
+    // §6: history counts against the limit. Interpretation (the contract
+    // does not say what a limit at or below the history does): the job
+    // still compresses one byte past the history rather than none, so that
+    // every suspended job makes progress and software never loops on it.
+    total = limit > hist ? limit : hist + 1;
     if (total < j.src.total) {
       c.cc = nx::kCcPartial;
       c.ce = nx::kCePartial;
@@ -124,6 +177,7 @@ Completion run_compress(Job& j) {
   in.out_capacity = j.dst.total;
   const DeflateResult r = deflate_job(in);
   if (r.cc != nx::kCcSuccess) return terminate(r.cc);
+  if (r.tebc) in.out[r.out_bytes - 1] |= junk_above_tebc(j.seed, r.tebc);
   if (!emit(j, in.out, r.out_bytes)) return {};
 
   const uint8_t* payload = data + hist;
@@ -214,18 +268,25 @@ uint8_t check_crb(const nx::Crb& crb) {
   return nx::kCcSuccess;
 }
 
-void write_csb(uint64_t csb_addr, const Completion& c) {
+}  // namespace
+
+void csb_image(uint8_t out[nx::kCsbSize], uint8_t cc, uint8_t ce, uint32_t tpbc, uint64_t addr) {
+  out[0] = 0;  // flags: V comes last, every other bit is 0
+  out[1] = 0;  // cs
+  out[2] = cc;
+  out[3] = ce;
+  nx::store_be32(out + 4, tpbc);
+  nx::store_be64(out + 8, addr);
+}
+
+void write_csb(uint64_t csb_addr, uint8_t cc, uint8_t ce, uint32_t tpbc, uint64_t addr) {
+  uint8_t image[nx::kCsbSize];
+  csb_image(image, cc, ce, tpbc, addr);
   uint8_t* csb = at<uint8_t>(csb_addr);
-  csb[1] = 0;  // cs
-  csb[2] = c.cc;
-  csb[3] = static_cast<uint8_t>(c.ce | nx::kCeTpbcValid);
-  nx::store_be32(csb + 4, c.tpbc);
-  nx::store_be64(csb + 8, c.addr);
+  std::memcpy(csb + 1, image + 1, nx::kCsbSize - 1);
   // The valid byte is written last, after everything else is visible.
   reinterpret_cast<std::atomic<uint8_t>*>(csb)->store(nx::kCsbValid, std::memory_order_release);
 }
-
-}  // namespace
 
 Outcome execute_crb(const nx::Crb& crb_in, const EngineConfig& cfg, MemoryProbe* probe) {
   const nx::Crb crb = crb_in;  // by value, as paste takes it
@@ -234,8 +295,11 @@ Outcome execute_crb(const nx::Crb& crb_in, const EngineConfig& cfg, MemoryProbe*
   fault.faulted = true;
   if (csb_addr == 0) return fault;  // no CSB to report through: a fault at 0
 
-  Job j{crb.function_code(), cfg, probe, at<nx::Cpb>(csb_addr + nx::kCsbSize), {}, {}, {}};
+  const uint64_t seed =
+      mix64(csb_addr ^ mix64(g_job_counter.fetch_add(1, std::memory_order_relaxed)));
+  Job j{crb.function_code(), cfg, probe, at<nx::Cpb>(csb_addr + nx::kCsbSize), {}, {}, {}, seed};
   Completion c;
+  bool ran = false;  // a coding function ran, so its target may hold junk
   if (const uint8_t cc = check_crb(crb); cc != nx::kCcSuccess) {
     c = terminate(cc);
   } else {
@@ -252,12 +316,24 @@ Outcome execute_crb(const nx::Crb& crb_in, const EngineConfig& cfg, MemoryProbe*
     } else if (reads_cpb && !probe_range(probe, reinterpret_cast<uintptr_t>(j.cpb->raw),
                                          nx::kCpbInDht + nx::kCpbDhtBytes, false, &j.st)) {
     } else if (nx::fc_is_wrap(j.fc)) {
+      // Wrap leaves the rest of its target alone: a plain copy has no
+      // reason to store more, and no driver reads past it (see engine.h).
       c = run_wrap(j);
     } else if (nx::fc_is_compress(j.fc)) {
       c = run_compress(j);
+      ran = true;
     } else {
       c = run_decompress(j);
+      ran = true;
     }
+  }
+  if (ran && !faulted(j)) {
+    // Only [0, tpbc) is meaningful (see engine.h); after a termination
+    // nothing is, and the target may be partly written (§4, §5).
+    if (c.ce & nx::kCeTermination)
+      scribble(j, 0, kJunkBytes);
+    else
+      scribble(j, c.tpbc, kJunkBytes);
   }
   if (!faulted(j)) {
     DdeStatus st;
@@ -268,7 +344,7 @@ Outcome execute_crb(const nx::Crb& crb_in, const EngineConfig& cfg, MemoryProbe*
     fault.fault_write = j.st.fault_write;
     return fault;
   }
-  write_csb(csb_addr, c);
+  write_csb(csb_addr, c.cc, static_cast<uint8_t>(c.ce | nx::kCeTpbcValid), c.tpbc, c.addr);
   return {};
 }
 

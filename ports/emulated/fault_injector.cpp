@@ -39,6 +39,7 @@ JobPlan FaultInjector::plan(uint64_t index, uint64_t csb) {
   const uint64_t h = fault_hash(seed ^ 0x5eed, index, csb);
   if (rule_fires(spec_.rule(FaultKind::kHwerr), seed, FaultKind::kHwerr, index, &arg)) {
     p.hwerr_cc = arg ? static_cast<uint8_t>(arg) : kDefaultHwErrors[h % 3];
+    p.pick = h;  // where a memory error (cc 7) says it failed
     return p;
   }
   struct SiteRule {

@@ -222,4 +222,10 @@ bool FaultProbe::accessible(uint64_t addr, size_t len, bool write, uint64_t* fau
   return true;
 }
 
+bool FaultProbe::writable_quietly(uint64_t addr, size_t len) {
+  if (!residency_ || len == 0 || verified(addr, len, true)) return true;
+  uint64_t ignored = 0;
+  return range_accessible(addr, len, true, &ignored);
+}
+
 }  // namespace nxz::emu

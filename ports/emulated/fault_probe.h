@@ -33,6 +33,8 @@ class FaultProbe final : public MemoryProbe {
       : residency_(residency), site_(plan.fault), pick_(plan.pick), csb_(csb_addr) {}
 
   bool accessible(uint64_t addr, size_t len, bool write, uint64_t* fault_addr) override;
+  // Residency and protection only: never an injected fault.
+  bool writable_quietly(uint64_t addr, size_t len) override;
 
   // True when the planned injected fault was reported to the engine.
   bool injected() const { return injected_; }

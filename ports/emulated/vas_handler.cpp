@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "emulated/engine.h"
 #include "emulated/vas_instance.h"
 #include "emulated/vas_log.h"
 #include "emulated/vas_signal.h"
@@ -20,10 +21,8 @@ namespace {
 // the process cannot write is detected (EFAULT) instead of crashing here,
 // just as the kernel's copy to user memory fails.
 bool write_fault_csb(uint64_t csb_addr, uint64_t fault_addr) {
-  uint8_t image[nx::kCsbSize] = {};
-  image[2] = nx::kCcTranslation;
-  image[3] = nx::kCeTermination;
-  nx::store_be64(image + 8, fault_addr);
+  uint8_t image[nx::kCsbSize];
+  csb_image(image, nx::kCcTranslation, nx::kCeTermination, 0, fault_addr);
   iovec local{image, sizeof image};
   iovec remote{reinterpret_cast<void*>(static_cast<uintptr_t>(csb_addr)), sizeof image};
   const ssize_t n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);

@@ -44,15 +44,21 @@ void on_fork_child() {
 }
 
 // §2: a CSB as hardware writes it for an error, the valid byte last.
-void write_error_csb(uint64_t csb_addr, uint8_t cc) {
-  auto* csb = reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(csb_addr));
-  csb[1] = 0;
-  csb[2] = cc;
+void write_error_csb(uint64_t csb_addr, uint8_t cc, uint64_t addr) {
   // Codes 252..255 come from system software, which does not set "TPBC valid".
-  csb[3] = static_cast<uint8_t>(nx::kCeTermination | (cc < 252 ? nx::kCeTpbcValid : 0));
-  nx::store_be32(csb + 4, 0);
-  nx::store_be64(csb + 8, 0);
-  reinterpret_cast<std::atomic<uint8_t>*>(csb)->store(nx::kCsbValid, std::memory_order_release);
+  write_csb(csb_addr, cc,
+            static_cast<uint8_t>(nx::kCeTermination | (cc < 252 ? nx::kCeTpbcValid : 0)), 0, addr);
+}
+
+// §7: a memory error on read (cc 7) names the failing address. An injected
+// one names a byte of the request's source chosen by the plan (the DDE
+// list itself for an indirect source: NX reads it first); the other codes
+// carry no address.
+uint64_t error_address(uint8_t cc, const nx::Crb& crb, uint64_t pick) {
+  if (cc != nx::kCcMemoryError) return 0;
+  const nx::Dde& src = crb.source();
+  if (src.count() != 0 || src.byte_count() == 0) return src.address();
+  return src.address() + pick % src.byte_count();
 }
 
 }  // namespace
@@ -307,7 +313,7 @@ VasInstance::End VasInstance::run_job(const Job& job) {
     const bool ok = csb != 0 && (!w->injector.residency() ||
                                  range_accessible(csb, nx::kCsbSize, true, &fault_addr));
     if (ok) {
-      write_error_csb(csb, plan.hwerr_cc);
+      write_error_csb(csb, plan.hwerr_cc, error_address(plan.hwerr_cc, job.crb, plan.pick));
       count(c, &WindowCounters::hwerrs);
       return End::kCompleted;
     }

@@ -25,6 +25,11 @@ uint32_t copy_paste(void* paste_address, const void* crb) {
       : "cr0", "memory");
   return static_cast<uint32_t>(cr >> 28) & 0xf;
 }
+
+// `or rN,rN,rN` with these N are the architected SMT priority hints (ISA
+// Book II, "Program Priority Registers"); they change no register.
+void spin_relax() { asm volatile("or 31,31,31\n\thwsync" ::: "memory"); }
+void spin_relax_end() { asm volatile("or 2,2,2" ::: "memory"); }
 #endif
 
 }  // namespace nxz::power9

@@ -14,6 +14,13 @@ constexpr bool paste_accepted(uint32_t cr0) { return (cr0 & 0x2) != 0; }
 // hwsync, then copy the 128-byte CRB at `crb` (128-aligned) and paste it to
 // `paste_address`. Returns CR0 as above.
 uint32_t copy_paste(void* paste_address, const void* crb);
+
+// One step of a CSB poll's spin (contract §9.3): drop this hardware thread
+// to low SMT priority (`or 31,31,31`) so that its siblings get the core,
+// and hwsync so that the next read of the CSB sees what NX stored.
+void spin_relax();
+// Back to normal (medium) SMT priority (`or 2,2,2`) once the spin ends.
+void spin_relax_end();
 #endif
 
 }  // namespace nxz::power9

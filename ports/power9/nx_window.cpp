@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstddef>
+#include <mutex>
 #include <new>
 #include <type_traits>
 
 #include "nx/nx.h"
+#include "power9/copy_paste.h"
 
 namespace nxz::power9 {
 
@@ -16,12 +18,31 @@ struct NxWindow {
   nxz_window header;  // first: the dispatcher only sees this
   VasSystem* sys;
   ReopenPolicy policy;
+  // Guards everything below. Any thread may paste on a window (§8.6), but
+  // a paste may close and reopen it (lost credits) or adopt it after a
+  // fork: without the lock another thread could paste to a page just
+  // unmapped, or both could reopen. Pastes on one window are therefore
+  // serialised; a paste is a few instructions, so the lock is held briefly
+  // (a reopen holds it longer, and every paste meanwhile waits, which is
+  // what it would answer anyway: busy).
+  std::mutex mu;
   VasHandle handle;   // closed after a failed reopen, or in a fresh child
   uint64_t epoch;     // the process epoch `handle` belongs to
   uint32_t refusals;  // consecutive refused pastes
   uint64_t first_refusal_ns;
   uint64_t next_open_ns;  // earliest time for the next reopen attempt
   uint64_t backoff_ns;    // 0 until a reopen has failed
+
+  NxWindow(VasSystem* s, const ReopenPolicy& p, const VasHandle& h, uint64_t e)
+      : header{&kNxOps},
+        sys(s),
+        policy(p),
+        handle(h),
+        epoch(e),
+        refusals(0),
+        first_refusal_ns(0),
+        next_open_ns(0),
+        backoff_ns(0) {}
 };
 static_assert(std::is_standard_layout_v<NxWindow>);
 static_assert(offsetof(NxWindow, header) == 0);
@@ -75,6 +96,7 @@ void note_refusal(NxWindow* w) {
 int nx_paste(nxz_window* base, const void* crb) {
   NxWindow* w = as_nx(base);
   if (reinterpret_cast<uintptr_t>(crb) % nx::kCrbAlign != 0) return -EINVAL;
+  std::lock_guard lock(w->mu);
   const uint64_t epoch = w->sys->process_epoch();
   if (epoch != w->epoch) adopt_after_fork(w, epoch);
   if (!w->handle.is_open() && !try_reopen(w)) return NXZ_PASTE_BUSY;
@@ -88,20 +110,25 @@ int nx_paste(nxz_window* base, const void* crb) {
 
 void nx_close(nxz_window* base) {
   NxWindow* w = as_nx(base);
+  // No lock: closing a window while another thread still pastes on it is
+  // the caller's error, as for any object it frees (nxz/accel.h).
   if (w->handle.is_open() && w->epoch == w->sys->process_epoch()) w->sys->close(w->handle);
   delete w;
 }
 
 }  // namespace
 
-const port::Ops kNxOps = {NXZ_BACKEND_NX, nx_paste, nx_close};
+#if defined(__powerpc64__)
+const port::Ops kNxOps = {NXZ_BACKEND_NX, nx_paste, nx_close, spin_relax, spin_relax_end};
+#else
+const port::Ops kNxOps = {NXZ_BACKEND_NX, nx_paste, nx_close};  // tested off POWER: no hints
+#endif
 
 int open_nx_window(VasSystem* sys, const ReopenPolicy& policy, nxz_window** out) {
   VasHandle handle;
   const uint64_t epoch = sys->process_epoch();
   if (const int rc = sys->open(&handle); rc != 0) return rc;
-  auto* w =
-      new (std::nothrow) NxWindow{nxz_window{&kNxOps}, sys, policy, handle, epoch, 0, 0, 0, 0};
+  auto* w = new (std::nothrow) NxWindow(sys, policy, handle, epoch);
   if (w == nullptr) {
     sys->close(handle);
     return -ENOMEM;

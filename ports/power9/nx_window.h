@@ -12,6 +12,10 @@
 // are retried no sooner than a growing backoff, each paste meanwhile
 // answering busy. A busy answer is otherwise normal: a PowerVM window holds
 // one credit, so a second paste is refused while a job is in flight.
+//
+// Threads: any number of threads may paste on one window at once (pastes
+// are serialised inside, so a reopen never unmaps a page another thread is
+// pasting to); close must not run while a paste on the window is running.
 #pragma once
 
 #include <cstdint>

@@ -14,9 +14,15 @@ namespace {
 constexpr size_t kMinShrink = 512;
 constexpr size_t kSampleBytes = 32768;
 
+// Keeps only the low `tebc` bits of the last byte of out[0..len): the bits
+// above them are undefined (§4: the engine may leave anything there).
+void mask_above_tebc(uint8_t* out, size_t len, uint32_t tebc) {
+  if (tebc != 0 && len != 0) out[len - 1] &= static_cast<uint8_t>((1u << tebc) - 1);
+}
+
 // Appends an empty stored block at bit offset `tebc` of the last byte of
-// out[0..len) (whose unused high bits are zero), so that the stream ends on
-// a byte boundary again. Returns the new length.
+// out[0..len), so that the stream ends on a byte boundary again. Returns the
+// new length. The bits above tebc must have been cleared (mask_above_tebc).
 size_t align_with_empty_stored(uint8_t* out, size_t len, uint32_t tebc) {
   if (tebc == 0) return len;
   // BFINAL 0 and BTYPE 00 are zero bits; when they do not fit in the last
@@ -56,15 +62,14 @@ size_t Deflater::stored(const uint8_t* in, size_t n, bool final, uint8_t* out) {
   return len;
 }
 
-Status Deflater::store_without_engine(const uint8_t* in, size_t n, bool final, uint8_t* out,
-                                      size_t* consumed, size_t* produced) {
+void Deflater::store_without_engine(const uint8_t* in, size_t n, bool final, uint8_t* out,
+                                    size_t* consumed, size_t* produced) {
   // No job ran over these bytes, so their checksums are computed here.
   count(counters().fallbacks);
   crc_ = crc32(crc_, in, n);
   adler_ = adler32(adler_, in, n);
   *consumed = n;
   *produced = stored(in, n, final, out);
-  return Status::kOk;
 }
 
 void Deflater::sample_table(const uint8_t* in, size_t n) {
@@ -84,9 +89,9 @@ void Deflater::sample_table(const uint8_t* in, size_t n) {
   have_table_ = true;
 }
 
-Status Deflater::one_block(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n,
-                           bool final, uint8_t* out, size_t out_cap, size_t* consumed,
-                           size_t* produced) {
+Deflater::Block Deflater::one_block(const uint8_t* hist, size_t hist_len, const uint8_t* in,
+                                    size_t n, bool final, uint8_t* out, size_t out_cap,
+                                    size_t* consumed, size_t* produced) {
   // `hist` holds exactly hist_len bytes, a multiple of 16 (see compress()).
   const Piece pieces[2] = {{hist, hist_len}, {in, n}};
   job_->set_source(pieces, 2);
@@ -106,29 +111,30 @@ Status Deflater::one_block(const uint8_t* hist, size_t hist_len, const uint8_t* 
     cpb.set_in_dhtlen(table_.nbits);
   }
   const JobStatus js = job_->run(fc);
-  if (js == JobStatus::kFaultLimit) return Status::kDataError;  // caller shrinks
+  if (js == JobStatus::kFaultLimit) return Block::kFaultLimit;  // caller shrinks
   if (js != JobStatus::kComplete) {
     msg_ = js == JobStatus::kTimeout ? "accelerator request timed out"
                                      : "accelerator window refused the request";
-    return Status::kError;
+    return Block::kFailed;
   }
   const uint8_t cc = job_->cc();
   if (cc == nx::kCcTargetSpace) {
     // The target holds the stored form of the source, so a block that does
     // not fit is larger than storing: store (§4 leaves that to software).
-    return store_without_engine(in, n, final, out, consumed, produced);
+    store_without_engine(in, n, final, out, consumed, produced);
+    return Block::kDone;
   }
   if (cc == nx::kCcDataError && dynamic_) {
     // A table that lacks a code: never expected with covering tables, but
     // recoverable: this block goes out with fixed codes.
     dynamic_ = false;
-    Status s = one_block(hist, hist_len, in, n, final, out, out_cap, consumed, produced);
+    const Block b = one_block(hist, hist_len, in, n, final, out, out_cap, consumed, produced);
     dynamic_ = true;
-    return s;
+    return b;
   }
   if (job_->terminated() || (cc != 0 && cc != nx::kCcExpansion && cc != nx::kCcPartial)) {
     msg_ = "accelerator error";
-    return Status::kError;
+    return Block::kFailed;
   }
   const size_t taken = cpb.out_spbc(fc) - hist_len;
   const size_t tpbc = job_->tpbc();
@@ -147,15 +153,18 @@ Status Deflater::one_block(const uint8_t* hist, size_t hist_len, const uint8_t* 
     count(counters().fallbacks);
     *produced = stored(in, taken, last, out);
   } else {
+    // Junk above tebc would be read as the next block's header bits, or, at
+    // the end of the stream, make the same input give different output.
+    mask_above_tebc(out, tpbc, cpb.out_tebc());
     if (last) {
-      *produced = tpbc;  // the stream ends here; its last byte's high bits are padding
+      *produced = tpbc;  // the stream ends here; its last byte's high bits are zero padding
     } else {
       out[0] &= 0xfe;  // §4: software clears BFINAL of a non-final block
       *produced = align_with_empty_stored(out, tpbc, cpb.out_tebc());
     }
   }
   *consumed = taken;
-  return Status::kOk;
+  return Block::kDone;
 }
 
 Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n,
@@ -182,18 +191,20 @@ Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* i
     size_t took = 0, made = 0;
     // The history is the bytes just before `in`: point at its last part.
     const size_t h = std::min<size_t>(hist_len, nx::kHistoryWindow) & ~size_t{15};
-    const Status s = one_block(hist ? hist + (hist_len - h) : nullptr, h, in, want,
-                               final && want == n, out, out_cap, &took, &made);
-    if (s == Status::kOk) {
+    const Block b = one_block(hist ? hist + (hist_len - h) : nullptr, h, in, want,
+                              final && want == n, out, out_cap, &took, &made);
+    if (b == Block::kDone) {
       *consumed = took;
       *produced = made;
       return Status::kOk;
     }
-    if (s == Status::kError) return s;
+    if (b == Block::kFailed) return Status::kError;
     // Faults kept coming: a smaller request touches fewer pages (§8.7).
     count(counters().resubmits);
-    if (want <= kMinShrink)
-      return store_without_engine(in, want, final && want == n, out, consumed, produced);
+    if (want <= kMinShrink) {
+      store_without_engine(in, want, final && want == n, out, consumed, produced);
+      return Status::kOk;
+    }
     want /= 2;
   }
 }

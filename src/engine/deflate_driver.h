@@ -14,6 +14,8 @@
 
 namespace nxz::engine {
 
+// kDataError: the input is not valid compressed data (decompression only).
+// kError: the accelerator failed; message() says how.
 enum class Status { kOk, kDataError, kError };
 
 // Bytes `deflate_call` may need for n input bytes at most: stored blocks'
@@ -40,13 +42,18 @@ class Deflater {
   const char* message() const { return msg_; }
 
  private:
-  // One request over at most `n` bytes. kDataError means repeated faults:
-  // try less source.
-  Status one_block(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n, bool final,
-                   uint8_t* out, size_t out_cap, size_t* consumed, size_t* produced);
+  // How one request ended, inside the Deflater only.
+  enum class Block {
+    kDone,        // *consumed and *produced are set
+    kFaultLimit,  // faults kept coming (§8.7): try less source
+    kFailed,      // the accelerator failed: msg_ says how
+  };
+  // One request over at most `n` bytes.
+  Block one_block(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n, bool final,
+                  uint8_t* out, size_t out_cap, size_t* consumed, size_t* produced);
   size_t stored(const uint8_t* in, size_t n, bool final, uint8_t* out);
-  Status store_without_engine(const uint8_t* in, size_t n, bool final, uint8_t* out,
-                              size_t* consumed, size_t* produced);
+  void store_without_engine(const uint8_t* in, size_t n, bool final, uint8_t* out, size_t* consumed,
+                            size_t* produced);
   void sample_table(const uint8_t* in, size_t n);
 
   std::unique_ptr<Job> job_;

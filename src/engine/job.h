@@ -46,6 +46,12 @@ class Job {
   const nx::Csb& csb() const { return rb_->csb; }
 
   // Pieces of zero length are skipped; at most kMaxPieces non-empty ones.
+  //
+  // A request may change any byte of its target; only [0, tpbc) is
+  // meaningful, and of a compression job's last byte only the low out_tebc
+  // bits (contract §4). After a termination (cc 13 included) no byte is.
+  // So never give a target that overlaps data still needed, and never read
+  // target bytes past tpbc expecting what was there before.
   void set_source(const Piece* pieces, int n);
   void set_target(const Piece* pieces, int n);
 

@@ -21,11 +21,13 @@ Bytes inflate_raw(const Bytes& z, const Bytes& dict = {}) {
   return out;
 }
 
-// Re-terminates a one-block stream: clears BFINAL, appends an empty fixed
-// final block at bit tpbc*8 - (8 - tebc). zlib decodes it only if tebc is
-// exactly right.
+// Re-terminates a one-block stream: clears BFINAL, keeps the low tebc bits
+// of the last byte (§4: the bits above are undefined), appends an empty
+// fixed final block at bit tpbc*8 - (8 - tebc). zlib decodes it only if
+// tebc is exactly right.
 Bytes append_empty_final_block(Bytes block, uint32_t tebc) {
   block[0] &= 0xfe;
+  if (tebc) block.back() &= static_cast<uint8_t>((1u << tebc) - 1);
   size_t bitpos = block.size() * 8 - (tebc ? 8 - tebc : 0);
   block.resize(block.size() + 3, 0);
   // BFINAL=1, BTYPE=01, then end-of-block (7 zero bits).
@@ -135,8 +137,16 @@ TEST(Contract4Compress, HistlenZeroResumeIsAFreshBlock) {
   EmuWindow w;
   Request r;
   JobOut a = run_job(w, r, nx::kFcCompressFhtResume, data.data(), data.size(), 20000, 0);
+  const uint32_t tebc_a = r.cpb().out_tebc();
   JobOut b = run_job(w, r, nx::kFcCompressFht, data.data(), data.size(), 20000);
   ASSERT_EQ(a.cc, 0);
+  ASSERT_EQ(b.cc, 0);
+  EXPECT_EQ(tebc_a, r.cpb().out_tebc());
+  // §4: of the last byte only the low tebc bits are the block's.
+  if (tebc_a && !a.out.empty() && a.out.size() == b.out.size()) {
+    a.out.back() &= static_cast<uint8_t>((1u << tebc_a) - 1);
+    b.out.back() &= static_cast<uint8_t>((1u << tebc_a) - 1);
+  }
   EXPECT_EQ(a.out, b.out);
 }
 

@@ -120,6 +120,30 @@ TEST(Injection, HardwareErrorsAreWrittenAsTheCsb) {
   EXPECT_EQ(stats(w).hwerrs, 3u);
 }
 
+TEST(Injection, Contract7MemoryErrorCarriesTheFailingAddress) {
+  // §7: "uncorrectable memory error on read (address in the CSB for 7)".
+  Window w(with_faults("hwerr@0:7,hwerr@1:7,hwerr@2:224"));
+  WrapJob j;
+  const auto lo = reinterpret_cast<uintptr_t>(j.src.data());
+  for (int i = 0; i < 3; ++i) {
+    std::memset(j.r.csb().raw, 0, 16);
+    ASSERT_TRUE(paste(w, &j.r.crb()));
+    ASSERT_TRUE(wait_until([&] { return csb_valid(j.r.csb()); }));
+    EXPECT_TRUE(j.r.csb().ce() & nx::kCeTermination);
+    if (i < 2) {
+      ASSERT_EQ(j.r.csb().cc(), nx::kCcMemoryError);
+      // A byte the request reads: inside its source.
+      EXPECT_GE(j.r.csb().address(), lo) << i;
+      EXPECT_LT(j.r.csb().address(), lo + j.src.size()) << i;
+    } else {
+      ASSERT_EQ(j.r.csb().cc(), nx::kCcWatchdog);
+      EXPECT_EQ(j.r.csb().address(), 0u);  // the other codes define none
+    }
+  }
+  ASSERT_EQ(j.run(w), 0);
+  j.expect_done();
+}
+
 // The sequence of outcomes (fault or not) of 64 single attempts.
 std::vector<bool> outcome_sequence(const char* spec, uint64_t seed_override = 0) {
   nxz_emu_config cfg = with_faults(spec);
