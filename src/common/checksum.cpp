@@ -137,6 +137,17 @@ uint32_t crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b) {
   return shifted ^ crc_b;
 }
 
+uint32_t crc32_combine_gen(uint64_t len_b) {
+  uint32_t op = 0x80000000u;  // x^0
+  for (size_t k = 0; len_b; ++k, len_b >>= 1)
+    if (len_b & 1) op = crc32_multiply(op, kXPowers[k + 3]);
+  return op;
+}
+
+uint32_t crc32_combine_op(uint32_t crc_a, uint32_t crc_b, uint32_t op) {
+  return crc32_multiply(op, crc_a) ^ crc_b;
+}
+
 // From A's sums (a1, b1) and B's (a2, b2, both started from a = 1, b = 0):
 // a = a1 + a2 - 1 and b = b1 + b2 + len_b * (a1 - 1), all modulo 65521.
 uint32_t adler32_combine(uint32_t adler_a, uint32_t adler_b, uint64_t len_b) {

@@ -16,4 +16,9 @@ uint32_t adler32(uint32_t adler, const uint8_t* p, size_t n);
 uint32_t crc32_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
 uint32_t adler32_combine(uint32_t adler_a, uint32_t adler_b, uint64_t len_b);
 
+// zlib's crc32_combine_gen / crc32_combine_op: the operator that shifts a
+// CRC over len_b zero bytes, computed once and applied to many pairs.
+uint32_t crc32_combine_gen(uint64_t len_b);
+uint32_t crc32_combine_op(uint32_t crc_a, uint32_t crc_b, uint32_t op);
+
 }  // namespace nxz

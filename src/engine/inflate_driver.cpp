@@ -8,34 +8,75 @@
 namespace nxz::engine {
 namespace {
 
-constexpr size_t kPad = 16;
+constexpr size_t kPad = 16;  // zeros before the history: room to round it up
 constexpr size_t kWindow = nx::kHistoryWindow;
-constexpr size_t kWinMax = 2 * kWindow;
-constexpr size_t kBuffer = 256 * 1024;    // internal target for small caller buffers
-constexpr size_t kDirectMin = 64 * 1024;  // caller space worth decoding into directly
+constexpr size_t kWinMax = 2 * kWindow;  // history kept before trimming to 32 KiB
+// The internal target when the caller's space is small: sized to what the
+// request is expected to produce, at most this.
+constexpr size_t kBufferMin = 4 * 1024;
+constexpr size_t kBufferMax = 256 * 1024;
+// Caller space worth decoding into directly: below it a request's output
+// is mostly spent on cc 13 retries, so it goes through the buffer.
+constexpr size_t kDirectMin = 64 * 1024;
+constexpr size_t kDirectSmallest = 4096;  // below this source, stop shrinking in place
 constexpr size_t kMaxRatio = 1032;        // DEFLATE cannot expand more than this
+constexpr size_t kMinSource = 512;        // smallest first offer of input
+
+// LSB-first bit packing for the synthetic block header of a handoff.
+struct BitPacker {
+  std::vector<uint8_t> bytes;
+  size_t nbits = 0;
+  void put(uint32_t value, int n) {
+    for (int i = 0; i < n; ++i, ++nbits) {
+      if (nbits % 8 == 0) bytes.push_back(0);
+      if ((value >> i) & 1) bytes.back() |= static_cast<uint8_t>(1u << (nbits % 8));
+    }
+  }
+  uint32_t get(size_t pos, int n) const {
+    uint32_t v = 0;
+    for (int i = 0; i < n; ++i)
+      if ((bytes[(pos + i) / 8] >> ((pos + i) % 8)) & 1) v |= 1u << i;
+    return v;
+  }
+};
 
 }  // namespace
 
 Inflater::Inflater(nxz_window* w, const DriverConfig& cfg)
-    : job_(std::make_unique<Job>(w, cfg)),
-      win_(kPad + kWinMax, 0),
-      buf_(kBuffer),
-      max_request_(max_request_bytes(w)) {}
+    : w_(w), cfg_(cfg), job_(std::make_unique<Job>(w, cfg)), max_request_(max_request_bytes(w)) {}
 
 void Inflater::reset() {
   started_ = ended_ = false;
   crc_ = 0;
   adler_ = 1;
   win_len_ = 0;
-  carry_.clear();
-  pend_.clear();
+  // A finished stream keeps no buffers: servers hold many idle streams.
+  std::vector<uint8_t>().swap(carry_);
+  std::vector<uint8_t>().swap(pend_);
+  std::vector<uint8_t>().swap(buf_);
+  std::vector<uint8_t>().swap(win_);
   pend_pos_ = 0;
   ratio_ = 4;
   msg_ = "";
 }
 
+void Inflater::set_history(const uint8_t* p, size_t n) {
+  reset();
+  remember(p, n);
+  // The first request resumes at a block header with this history.
+  nx::Cpb& cpb = job_->cpb();
+  cpb.set_in_crc(0);
+  cpb.set_in_adler(1);
+  cpb.set_in_histlen_subc(0, 0);
+  cpb.set_in_sfbt_rembytecnt(nx::kSfbtHeader, 0);
+  started_ = true;
+}
+
+size_t Inflater::history_len() const { return started_ ? std::min(win_len_, kWindow) : 0; }
+
 void Inflater::remember(const uint8_t* p, size_t n) {
+  if (win_.size() < kPad + std::min(win_len_ + n, kWinMax))
+    win_.resize(kPad + std::min(std::max(win_len_ + n, 2 * win_len_), kWinMax));
   uint8_t* base = win_.data() + kPad;
   if (n >= kWindow) {
     std::memcpy(base, p + n - kWindow, kWindow);
@@ -60,6 +101,11 @@ void Inflater::deliver(uint8_t** out, size_t* out_len) {
   *out_len -= k;
 }
 
+uint8_t* Inflater::target_buffer(size_t want) {
+  if (buf_.size() < want) buf_.resize(want);
+  return buf_.data();
+}
+
 Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* out_len) {
   deliver(out, out_len);
   while (*out_len > 0 && !ended_ && pending() == 0) {
@@ -71,120 +117,260 @@ Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* 
         pending() == 0)
       break;  // needs more input
   }
+  if (ended_ && pending() == 0) {
+    // Nothing of a finished stream is needed again but its leftover input.
+    std::vector<uint8_t>().swap(buf_);
+    std::vector<uint8_t>().swap(win_);
+    win_len_ = 0;
+  }
   return Status::kOk;
 }
 
+// One request: plan its size, submit, judge the answer, commit or retry.
 Status Inflater::step(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* out_len) {
   const size_t avail = carry_.size() + *in_len;
   if (avail == 0) return Status::kOk;
-  bool direct = *out_len >= kDirectMin;
-  // Room for the history in the request, and output for what it holds.
-  const size_t max_source = max_request_ - kWindow - kPad;
-  size_t s =
-      std::min({avail, max_source, std::max<size_t>((direct ? *out_len : kBuffer) / ratio_, 512)});
-  nx::Cpb& cpb = job_->cpb();
+  Plan p = plan(*in_len, *out_len);
   for (;;) {
-    uint8_t* target = direct ? *out : buf_.data();
-    const size_t cap = direct ? *out_len : kBuffer;
-    // §5: history is all output so far up to 32 KiB, rounded up to whole
-    // quadwords by extending it at the front (the zero pad is readable).
-    const size_t hist = started_ ? std::min(win_len_, kWindow) : 0;
-    const uint32_t qw = static_cast<uint32_t>((hist + 15) / 16);
-    const size_t hb = size_t{qw} * 16;
-    const size_t from_carry = std::min(s, carry_.size());
-    const Piece src[3] = {{win_.data() + kPad + win_len_ - hb, hb},
-                          {carry_.data(), from_carry},
-                          {*in, s - from_carry}};
-    const Piece dst{target, cap};
-    job_->set_source(src, 3);
-    job_->set_target(&dst, 1);
-    if (started_) cpb.set_in_histlen_subc(qw, cpb.in_subc());
-    const JobStatus js = job_->run(started_ ? nx::kFcDecompressResume : nx::kFcDecompress);
-    if (js == JobStatus::kFaultLimit && s > 1) {
-      s = std::max<size_t>(1, s / 2);  // §8.7: repeated faults shrink the request
-      count(counters().resubmits);
-      continue;
-    }
-    if (js != JobStatus::kComplete) {
-      msg_ = js == JobStatus::kTimeout ? "accelerator request timed out"
-                                       : "accelerator request failed";
-      return Status::kError;
-    }
-    const uint8_t cc = job_->cc();
-    if (cc == nx::kCcTargetSpace) {
-      // §5: nothing of a full-target request is usable; ask for less.
-      count(counters().resubmits);
-      if (direct && s <= 4096) {
-        direct = false;  // the caller's space is too small even for that
-      } else if (s > 1) {
-        s /= 2;
-      } else {
-        msg_ = "output does not fit the decompression buffer";
-        return Status::kError;
-      }
-      continue;
-    }
-    if (job_->terminated() || (cc != nx::kCcSuccess && cc != nx::kCcPartial)) {
-      switch (cc) {
-        case nx::kCcDataError:
-          msg_ = "invalid code, block type or stored length";
-          return Status::kDataError;
-        case nx::kCcDistance:
-          msg_ = "invalid distance too far back";
-          return Status::kDataError;
-        case nx::kCcDhtInvalid:
-          msg_ = "invalid dynamic block header";
-          return Status::kDataError;
-        default:
-          msg_ = "accelerator error";
-          return Status::kError;
-      }
-    }
-    const size_t spbc = cpb.out_spbc_decompress();
-    const size_t subc = cpb.out_subc();
-    const size_t tpbc = job_->tpbc();
-    const bool final_done = cc == nx::kCcSuccess || cpb.out_sfbt() == nx::kSfbtFinalDone;
-    // Bytes of (carry, input) consumed: up to the first unprocessed bit, or
-    // after the final block up to its last byte (what follows is not ours).
-    const size_t unread = final_done ? subc / 8 : (subc + 7) / 8;
-    const size_t used = spbc - hb - unread;
-    if (used == 0 && tpbc == 0 && !final_done) {
-      const size_t grown = std::min({avail, max_source, s * 2 + 512});
-      if (grown > s) {  // an item longer than this request: offer more
-        s = grown;
+    size_t hb = 0;
+    const JobStatus js = submit(p, *in, *out, *out_len, &hb);
+    Status fail = Status::kOk;
+    switch (classify(js, &p, avail, hb, &fail)) {
+      case Verdict::kRetry:
+        count(counters().resubmits);
         continue;
-      }
-      // Everything offered is one incomplete item: keep it for later.
-      carry_.insert(carry_.end(), *in, *in + *in_len);
-      *in += *in_len;
-      *in_len = 0;
-      return Status::kOk;
+      case Verdict::kFail:
+        return fail;
+      case Verdict::kNeedInput:
+        // Everything offered is one incomplete item: keep it for later.
+        carry_.insert(carry_.end(), *in, *in + *in_len);
+        *in += *in_len;
+        *in_len = 0;
+        return Status::kOk;
+      case Verdict::kCommit:
+        commit(p, hb, in, in_len, out, out_len);
+        return Status::kOk;
     }
-    if (used <= carry_.size()) {
-      carry_.erase(carry_.begin(), carry_.begin() + static_cast<ptrdiff_t>(used));
-    } else {
-      const size_t u = used - carry_.size();
-      carry_.clear();
-      *in += u;
-      *in_len -= u;
-    }
-    remember(target, tpbc);
-    if (direct) {
-      *out += tpbc;
-      *out_len -= tpbc;
-    } else {
-      pend_.assign(target, target + tpbc);
-      pend_pos_ = 0;
-    }
-    if (used && tpbc / used >= ratio_) ratio_ = std::min(kMaxRatio, tpbc / used + 1);
-    // §5: the output quadwords are the next request's inputs.
-    std::memmove(cpb.raw, cpb.raw + nx::kCpbResumeCopyFrom, nx::kCpbResumeCopyBytes);
-    crc_ = cpb.in_crc();
-    adler_ = cpb.in_adler();
-    started_ = true;
-    ended_ = final_done;
-    return Status::kOk;
   }
+}
+
+// How much input to offer and where the output goes. The source is sized
+// from the output/input ratio seen so far, so that the target rarely runs
+// out (cc 13 wastes the whole request), and it leaves the request room for
+// 32 KiB of history under the platform's limit.
+Inflater::Plan Inflater::plan(size_t in_len, size_t out_len) const {
+  const size_t avail = carry_.size() + in_len;
+  Plan p{};
+  p.direct = out_len >= kDirectMin;
+  const size_t max_source = max_request_ - kWindow - kPad;
+  const size_t cap = p.direct ? out_len : kBufferMax;
+  p.source = std::min({avail, max_source, std::max(cap / ratio_, kMinSource)});
+  return p;
+}
+
+JobStatus Inflater::submit(const Plan& p, const uint8_t* in, uint8_t* out, size_t out_len,
+                           size_t* hb_out) {
+  // §5: the history is all output so far up to 32 KiB, in whole quadwords.
+  // A shorter one is trimmed at the front (a distance into the trimmed
+  // bytes then fails with cc 67 for a careful look), or, when asked,
+  // extended over the zero pad, as the contract allows.
+  const size_t hist = history_len();
+  size_t hb = hist & ~size_t{15};
+  if (hb != hist && p.pad_front) hb += 16;
+  *hb_out = hb;
+  uint8_t* target = out;
+  size_t cap = out_len;
+  if (!p.direct) {
+    cap = std::clamp((p.source * ratio_ + kBufferMin - 1) / kBufferMin * kBufferMin, kBufferMin,
+                     kBufferMax);
+    target = target_buffer(cap);
+  }
+  const size_t from_carry = std::min(p.source, carry_.size());
+  const uint8_t* hist_at = win_.empty() ? nullptr : win_.data() + kPad + win_len_ - hb;
+  const Piece src[3] = {{hist_at, hb}, {carry_.data(), from_carry}, {in, p.source - from_carry}};
+  const Piece dst{target, cap};
+  job_->set_source(src, 3);
+  job_->set_target(&dst, 1);
+  nx::Cpb& cpb = job_->cpb();
+  if (started_) cpb.set_in_histlen_subc(static_cast<uint32_t>(hb / 16), cpb.in_subc());
+  return job_->run(started_ ? nx::kFcDecompressResume : nx::kFcDecompress);
+}
+
+Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t hb,
+                                     Status* fail) {
+  if (js == JobStatus::kFaultLimit && p->source > 1) {
+    p->source = std::max<size_t>(1, p->source / 2);  // §8.7: fewer pages per request
+    return Verdict::kRetry;
+  }
+  if (js != JobStatus::kComplete) {
+    msg_ = js == JobStatus::kTimeout ? "accelerator request timed out"
+                                     : "accelerator request failed";
+    *fail = Status::kError;
+    return Verdict::kFail;
+  }
+  const uint8_t cc = job_->cc();
+  if (cc == nx::kCcTargetSpace) {
+    // §5: nothing of a full-target request is usable; ask for less.
+    if (p->direct && p->source <= kDirectSmallest) {
+      p->direct = false;  // the caller's space is too small even for that
+    } else if (p->source > 1) {
+      p->source /= 2;
+    } else {
+      msg_ = "output does not fit the decompression buffer";
+      *fail = Status::kError;
+      return Verdict::kFail;
+    }
+    return Verdict::kRetry;
+  }
+  if (job_->terminated() || (cc != nx::kCcSuccess && cc != nx::kCcPartial)) {
+    *fail = Status::kDataError;
+    switch (cc) {
+      case nx::kCcDataError:
+        msg_ = "invalid code, block type or stored length";
+        return Verdict::kFail;
+      case nx::kCcDistance:
+        if (hb < history_len() && !exact_) {
+          p->pad_front = true;  // it may have reached into the trimmed bytes
+          return Verdict::kRetry;
+        }
+        msg_ = "invalid distance too far back";
+        return Verdict::kFail;
+      case nx::kCcDhtInvalid:
+        msg_ = "invalid dynamic block header";
+        return Verdict::kFail;
+      default:
+        count(counters().hw_errors);
+        msg_ = "accelerator error";
+        *fail = Status::kError;
+        return Verdict::kFail;
+    }
+  }
+  const nx::Cpb& cpb = job_->cpb();
+  const bool final_done = cc == nx::kCcSuccess || cpb.out_sfbt() == nx::kSfbtFinalDone;
+  const size_t unread = final_done ? cpb.out_subc() / 8 : (cpb.out_subc() + 7) / 8;
+  const size_t used = cpb.out_spbc_decompress() - hb - unread;
+  if (used == 0 && job_->tpbc() == 0 && !final_done) {
+    // §5 "no progress": an item longer than what was offered.
+    const size_t max_source = max_request_ - kWindow - kPad;
+    const size_t grown = std::min({avail, max_source, p->source * 2 + kMinSource});
+    if (grown > p->source) {
+      p->source = grown;
+      return Verdict::kRetry;
+    }
+    return Verdict::kNeedInput;
+  }
+  return Verdict::kCommit;
+}
+
+void Inflater::commit(const Plan& p, size_t hb, const uint8_t** in, size_t* in_len,
+                      uint8_t** out, size_t* out_len) {
+  nx::Cpb& cpb = job_->cpb();
+  const size_t tpbc = job_->tpbc();
+  const bool final_done = job_->cc() == nx::kCcSuccess || cpb.out_sfbt() == nx::kSfbtFinalDone;
+  // Bytes of (carry, input) consumed: up to the first unprocessed bit, or
+  // after the final block up to its last byte (what follows is not ours).
+  const size_t unread = final_done ? cpb.out_subc() / 8 : (cpb.out_subc() + 7) / 8;
+  const size_t used = cpb.out_spbc_decompress() - hb - unread;
+  if (used <= carry_.size()) {
+    carry_.erase(carry_.begin(), carry_.begin() + static_cast<ptrdiff_t>(used));
+  } else {
+    const size_t u = used - carry_.size();
+    carry_.clear();
+    *in += u;
+    *in_len -= u;
+  }
+  const uint8_t* target = p.direct ? *out : buf_.data();
+  remember(target, tpbc);
+  if (p.direct) {
+    *out += tpbc;
+    *out_len -= tpbc;
+  } else {
+    pend_.assign(target, target + tpbc);
+    pend_pos_ = 0;
+  }
+  if (used && tpbc / used >= ratio_) ratio_ = std::min(kMaxRatio, tpbc / used + 1);
+  // §5: the output quadwords are the next request's inputs.
+  std::memmove(cpb.raw, cpb.raw + nx::kCpbResumeCopyFrom, nx::kCpbResumeCopyBytes);
+  crc_ = cpb.in_crc();
+  adler_ = cpb.in_adler();
+  started_ = true;
+  ended_ = final_done;
+}
+
+Inflater::Handoff Inflater::handoff(const uint8_t* caller_in, size_t caller_len) const {
+  Handoff h{};
+  const size_t hist = history_len();
+  h.history = hist ? win_.data() + kPad + win_len_ - hist : nullptr;
+  h.history_len = hist;
+  h.input = carry_.data();
+  h.input_len = carry_.size();
+  if (!started_ || ended_) return h;
+  // The next request's resume state (§5 table): rebuild the bits a raw
+  // decoder needs to be where the engine is, i.e. the current block's
+  // header when inside a block, then the unprocessed bits of the partly
+  // used first byte.
+  const nx::Cpb& cpb = job_->cpb();
+  const uint32_t sfbt = cpb.in_sfbt();
+  const uint32_t bfinal = sfbt & nx::kSfbtBfinal;
+  BitPacker b;
+  switch (sfbt & ~nx::kSfbtBfinal) {
+    case nx::kSfbtStored: {
+      const uint32_t rem = cpb.in_rembytecnt();
+      b.put(bfinal, 1);
+      b.put(0, 2);
+      b.put(0, 5);  // to the byte boundary, as the stored header is
+      b.put(rem, 16);
+      b.put(~rem & 0xffff, 16);
+      break;
+    }
+    case nx::kSfbtFixed:
+      b.put(bfinal, 1);
+      b.put(1, 2);
+      break;
+    case nx::kSfbtDynamic: {
+      b.put(bfinal, 1);
+      b.put(2, 2);
+      const uint32_t n = cpb.in_dhtlen();
+      for (uint32_t i = 0; i < n; ++i) b.put((cpb.in_dht()[i / 8] >> (i % 8)) & 1, 1);
+      break;
+    }
+    default:  // at a block header: the header bits are still in the input
+      break;
+  }
+  const uint32_t k = cpb.in_subc();  // bits of the first byte still to process; 0 = all
+  if (k) {
+    const uint8_t first = !carry_.empty() ? carry_[0] : (caller_len ? caller_in[0] : 0);
+    b.put(first >> (8 - k), static_cast<int>(k));
+    if (!carry_.empty()) {
+      ++h.input;
+      --h.input_len;
+    } else {
+      h.skip_caller = 1;
+    }
+  }
+  h.prime_bits = static_cast<int>(b.nbits % 8);
+  h.prime_value = h.prime_bits ? b.get(0, h.prime_bits) : 0;
+  for (size_t pos = h.prime_bits; pos < b.nbits; pos += 8)
+    h.prefix.push_back(static_cast<uint8_t>(b.get(pos, 8)));
+  return h;
+}
+
+std::unique_ptr<Inflater> Inflater::clone() const {
+  auto c = std::make_unique<Inflater>(w_, cfg_);
+  c->started_ = started_;
+  c->ended_ = ended_;
+  c->exact_ = exact_;
+  c->crc_ = crc_;
+  c->adler_ = adler_;
+  c->win_ = win_;
+  c->win_len_ = win_len_;
+  c->carry_ = carry_;
+  c->pend_ = pend_;
+  c->pend_pos_ = pend_pos_;
+  c->ratio_ = ratio_;
+  c->msg_ = msg_;
+  std::memcpy(c->job_->cpb().raw, job_->cpb().raw, nx::kCpbResumeCopyBytes);
+  return c;
 }
 
 }  // namespace nxz::engine

@@ -3,6 +3,14 @@
 // rewinds the source to the partly consumed byte, carries sfbt, subc,
 // rembytecnt and the dynamic table from one request to the next, and turns
 // a full target (cc 13) into a smaller request.
+//
+// Between any two calls the decoder's whole position is known (history,
+// input taken but not used, and the bit state of the next request), so a
+// software decoder can continue from there exactly: see handoff().
+//
+// Which of the caller's bytes a call may change: any byte of *out up to
+// *out_len (a request may write its whole target, contract §4/§5); only
+// what the call reports as produced is meaningful.
 #pragma once
 
 #include <cstddef>
@@ -23,29 +31,85 @@ class Inflater {
   // decreasing *in_len), writes output to *out likewise. Input that cannot
   // be used yet (an incomplete item) is taken and kept. Returns kOk (call
   // again with more input or more output space; done() says whether the
-  // stream ended), kDataError (message() says why) or kError.
+  // stream ended), kDataError (message() says why; handoff() is the
+  // position before the request that failed) or kError (the accelerator
+  // failed; handoff() is valid too).
   Status run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* out_len);
 
   // The final block has ended and all output has been delivered. Bytes
-  // after the stream are left in the caller's input.
+  // after the stream are left in the caller's input, except those already
+  // taken in an earlier call: leftover() has them.
   bool done() const { return ended_ && pend_pos_ == pend_.size(); }
-  // Output decoded but not yet delivered.
   size_t pending() const { return pend_.size() - pend_pos_; }
+  const uint8_t* leftover() const { return carry_.data(); }
+  size_t leftover_len() const { return ended_ ? carry_.size() : 0; }
   uint32_t crc() const { return crc_; }
   uint32_t adler() const { return adler_; }
   const char* message() const { return msg_; }
   void reset();
 
+  // Starts the stream with `n` bytes of history (a preset dictionary): the
+  // first request resumes at a block header with that history.
+  void set_history(const uint8_t* p, size_t n);
+
+  // With exact errors (the zlib layer's mode) a request that may have met
+  // a distance into history the engine could not be given (below, "short
+  // history") fails with kDataError for a software decoder to judge; by
+  // default it is retried with the history padded at the front, which
+  // decodes every valid stream but cannot reject a distance up to 15 bytes
+  // before the start of the stream.
+  void set_exact_errors(bool exact) { exact_ = exact; }
+
+  // Where a software decoder continues: start a raw inflater, give it
+  // `history` as its dictionary, prime it with `prime_bits` bits of
+  // `prime_value`, feed it `prefix` and then `input` (bytes taken from the
+  // caller but not yet decoded), then the caller's input after
+  // `skip_caller` bytes. `prefix` re-creates the current block's header
+  // when the next request would have resumed inside a block. Output that
+  // was decoded but not delivered (pending()) comes before the software's.
+  struct Handoff {
+    const uint8_t* history;
+    size_t history_len;
+    uint32_t prime_value;
+    int prime_bits;
+    std::vector<uint8_t> prefix;
+    const uint8_t* input;
+    size_t input_len;
+    size_t skip_caller;
+  };
+  Handoff handoff(const uint8_t* caller_in, size_t caller_len) const;
+  // Delivers pending output only (for a caller moving to software).
+  void deliver_pending(uint8_t** out, size_t* out_len) { deliver(out, out_len); }
+
+  // An independent copy of the decoder's position (inflateCopy).
+  std::unique_ptr<Inflater> clone() const;
+
  private:
+  struct Plan {
+    size_t source;   // bytes of (carry, input) offered
+    bool direct;     // target is the caller's buffer
+    bool pad_front;  // short history padded instead of trimmed
+  };
+  enum class Verdict { kCommit, kRetry, kNeedInput, kFail };
+
   Status step(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* out_len);
+  Plan plan(size_t in_len, size_t out_len) const;
+  JobStatus submit(const Plan& p, const uint8_t* in, uint8_t* out, size_t out_len, size_t* hb);
+  Verdict classify(JobStatus js, Plan* p, size_t avail, size_t hb, Status* fail);
+  void commit(const Plan& p, size_t hb, const uint8_t** in, size_t* in_len, uint8_t** out,
+              size_t* out_len);
   void remember(const uint8_t* p, size_t n);  // appends output to the history
   void deliver(uint8_t** out, size_t* out_len);
+  size_t history_len() const;                 // bytes the next request has as history
+  uint8_t* target_buffer(size_t want);
 
+  nxz_window* w_;
+  const DriverConfig& cfg_;
   std::unique_ptr<Job> job_;
-  bool started_ = false, ended_ = false;
+  bool started_ = false, ended_ = false, exact_ = false;
   uint32_t crc_ = 0, adler_ = 1;
-  // History: kPad zero bytes, then the output's last bytes (at most 64 KiB,
-  // trimmed to 32 KiB); the pad lets a short history round up to quadwords.
+  // History: kPad bytes of zeros, then the output's last bytes (at most
+  // 64 KiB, trimmed to 32 KiB); grown to that only as output arrives.
   std::vector<uint8_t> win_;
   size_t win_len_ = 0;
   std::vector<uint8_t> carry_;  // input taken but not yet consumed by the engine

@@ -1,0 +1,71 @@
+#include "api/api_window.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "accel_port.h"
+
+namespace nxz::api {
+namespace {
+
+// The emulated engine as the software path: synchronous on the caller's
+// thread, no residency model (there is no hardware to fault), unless a
+// fault campaign asks for one through NXZ_EMU_FAULTS.
+nxz_emu_config emulated_config() {
+  nxz_emu_config cfg{};
+  cfg.synchronous = 1;
+  cfg.faults = std::getenv("NXZ_EMU_FAULTS") ? nullptr : "residency=off";
+  return cfg;
+}
+
+struct ThreadWindow {
+  pid_t pid = 0;
+  nxz_window* w = nullptr;
+  ~ThreadWindow() {
+    // A forked child's inherited window belongs to the parent.
+    if (w && pid == getpid()) nxz_accel_close(w);
+  }
+};
+
+thread_local ThreadWindow t_window;
+
+nxz_window* thread_window() {
+  const pid_t me = getpid();
+  if (t_window.w && t_window.pid == me) return t_window.w;
+  const nxz_emu_config cfg = emulated_config();
+  nxz_window* w = nullptr;
+  if (nxz_accel_open(NXZ_BACKEND_AUTO, &cfg, &w) != 0) w = nullptr;
+  t_window.w = w;
+  t_window.pid = me;
+  return w;
+}
+
+int proxy_paste(nxz_window*, const void* crb) {
+  nxz_window* w = thread_window();
+  return w ? nxz_accel_paste(w, crb) : -ENODEV;
+}
+
+void proxy_close(nxz_window*) {}
+
+nxz_window* make_proxy() {
+  nxz_window* first = thread_window();
+  if (!first) return nullptr;
+  // The real port's operations (backend, spin hooks), pasting through us.
+  static port::Ops ops = *first->ops;
+  ops.paste = proxy_paste;
+  ops.close = proxy_close;
+  static nxz_window proxy;
+  proxy.ops = &ops;
+  return &proxy;
+}
+
+}  // namespace
+
+nxz_window* api_window() {
+  static nxz_window* const w = make_proxy();
+  return w;
+}
+
+}  // namespace nxz::api

@@ -1,0 +1,71 @@
+#include "api/soft_zlib.h"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace nxz::api {
+namespace {
+
+#ifndef NXZ_SYSTEM_ZLIB
+#define NXZ_SYSTEM_ZLIB ""
+#endif
+#ifndef NXZ_MULTIARCH
+#define NXZ_MULTIARCH ""
+#endif
+
+void* open_private(const char* path) {
+  if (!path || !*path) return nullptr;
+  void* h = dlmopen(LM_ID_NEWLM, path, RTLD_NOW | RTLD_LOCAL);
+  if (!h) return nullptr;
+  // A zlib-named copy of this very library (the compat install) is no
+  // software codec: it would load yet another copy of itself.
+  if (dlsym(h, "nxz_version")) {
+    dlclose(h);
+    return nullptr;
+  }
+  return h;
+}
+
+SoftZlib* load() {
+  static SoftZlib z;
+  const std::string multi = NXZ_MULTIARCH;
+  const std::string candidates[] = {
+      std::getenv("NXZ_ZLIB") ? std::getenv("NXZ_ZLIB") : "",
+      NXZ_SYSTEM_ZLIB,
+      multi.empty() ? "" : "/lib/" + multi + "/libz.so.1",
+      multi.empty() ? "" : "/usr/lib/" + multi + "/libz.so.1",
+      "/lib64/libz.so.1",
+      "/usr/lib64/libz.so.1",
+      "libz.so.1",
+  };
+  for (const std::string& path : candidates) {
+    void* h = open_private(path.c_str());
+    if (!h) continue;
+    bool complete = true;
+#define NXZ_SOFT_RESOLVE(f)                                          \
+  z.f = reinterpret_cast<decltype(&::f)>(dlsym(h, #f));              \
+  if (!z.f) complete = false;
+    NXZ_SOFT_ZLIB_FUNCTIONS(NXZ_SOFT_RESOLVE)
+#undef NXZ_SOFT_RESOLVE
+    if (!complete) {  // older than the API we implement
+      dlclose(h);
+      continue;
+    }
+    static std::string where;
+    where = path;
+    z.path = where.c_str();
+    return &z;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const SoftZlib* soft_zlib() {
+  static const SoftZlib* const z = load();
+  return z;
+}
+
+}  // namespace nxz::api
