@@ -1,40 +1,19 @@
 #include "emulated/deflate_codes.h"
 
-namespace nxz::emu {
+#include "nx/nx.h"
 
-void build_canonical_codes(const uint8_t* lengths, int n, uint16_t* codes) {
-  uint16_t count[kMaxCodeLength + 1] = {};
-  for (int s = 0; s < n; ++s) count[lengths[s]]++;
-  count[0] = 0;
-  uint16_t next[kMaxCodeLength + 1] = {};
-  unsigned code = 0;
-  for (int len = 1; len <= kMaxCodeLength; ++len) {
-    code = (code + count[len - 1]) << 1;
-    next[len] = static_cast<uint16_t>(code);
-  }
-  for (int s = 0; s < n; ++s) {
-    const int len = lengths[s];
-    if (len == 0) {
-      codes[s] = 0;
-      continue;
-    }
-    // Huffman codes are sent most significant bit first (§3.1.1).
-    unsigned c = next[len]++, rev = 0;
-    for (int b = 0; b < len; ++b, c >>= 1) rev = (rev << 1) | (c & 1);
-    codes[s] = static_cast<uint16_t>(rev);
-  }
-}
+namespace nxz::emu {
 
 void EncodeTables::build(const uint8_t* litlen_lengths, const uint8_t* dist_lengths) {
   // Codes are built over all 288 + 32 symbols: the fixed code gives lengths
   // to 286, 287, 30 and 31 too, and they shift the codes of longer lengths.
   uint16_t codes[288];
-  build_canonical_codes(litlen_lengths, 288, codes);
+  nx::canonical_codes(litlen_lengths, 288, codes);
   for (int s = 0; s < kNumLitLenSymbols; ++s) {
     lit_code[s] = codes[s];
     lit_len[s] = litlen_lengths[s];
   }
-  build_canonical_codes(dist_lengths, 32, codes);
+  nx::canonical_codes(dist_lengths, 32, codes);
   for (int s = 0; s < kNumDistSymbols; ++s) {
     dist_code[s] = codes[s];
     dist_len[s] = dist_lengths[s];

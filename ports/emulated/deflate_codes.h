@@ -33,10 +33,6 @@ inline unsigned dist_symbol(uint32_t dist) {
   return 2 * top + ((x >> (top - 1)) & 1);
 }
 
-// Code lengths -> canonical codes (RFC 1951 §3.2.2), each stored bit-reversed
-// so that it can be written LSB-first. Symbols of length 0 get code 0.
-void build_canonical_codes(const uint8_t* lengths, int n, uint16_t* codes);
-
 // Everything the encoder needs to write symbols of one code pair. A symbol
 // the code lacks has length 0 (its entries write nothing useful); the caller
 // detects its use from the symbol counts.

@@ -6,17 +6,15 @@
 #include "emulated/deflate_codes.h"
 #include "emulated/dynamic_header.h"
 #include "emulated/lz77_matcher.h"
+#include "nx/nx.h"
 
 namespace nxz::emu {
 namespace {
 
-constexpr uint8_t kCcSuccess = 0;
-constexpr uint8_t kCcTargetFull = 13;
-constexpr uint8_t kCcMissingCode = 66;
-constexpr uint8_t kCcInvalidDht = 68;
 // The longest possible dynamic header without its 3 block-header bits:
 // HLIT..HCLEN, 19 code-length code lengths, 316 lengths of 7-bit codes.
 constexpr uint32_t kMaxDhtBits = 14 + 19 * 3 + 316 * 7;
+static_assert(kMaxDhtBits == nx::kDhtMaxBits);
 // After kSkipAfter fruitless searches in a row, one more byte is skipped
 // between searches for every 2^kSkipShift further misses, up to kMaxSkip.
 constexpr size_t kSkipAfter = 32;
@@ -207,14 +205,14 @@ DeflateResult deflate_job(const DeflateInput& in) {
                                 ? HeaderStatus::kInvalid
                                 : parse_dynamic_header(in.in_dht, 0, in.in_dhtlen, &lengths, &used);
     if ((hs != HeaderStatus::kOk && hs != HeaderStatus::kNoEndOfBlock) || used != in.in_dhtlen) {
-      r.cc = kCcInvalidDht;
+      r.cc = nx::kCcDhtInvalid;
       return r;
     }
     // §4: the table decodes, but every block ends with end-of-block, a
     // code this table lacks: "a table with no code for a symbol the data
     // needs is cc 66" (the reading taken: the table itself is valid).
     if (hs == HeaderStatus::kNoEndOfBlock) {
-      r.cc = kCcMissingCode;
+      r.cc = nx::kCcDataError;
       return r;
     }
     dynamic_tables.build(lengths.litlen, lengths.dist);
@@ -243,15 +241,15 @@ DeflateResult deflate_job(const DeflateInput& in) {
   // the symbols written up to there.
   if (in.dht && uses_missing_code(r.lzcount, *tables)) {
     r = DeflateResult{};
-    r.cc = kCcMissingCode;
+    r.cc = nx::kCcDataError;
     return r;
   }
   if (w.overflow) {
     r = DeflateResult{};
-    r.cc = kCcTargetFull;
+    r.cc = nx::kCcTargetSpace;
     return r;
   }
-  r.cc = kCcSuccess;
+  r.cc = nx::kCcSuccess;
   r.out_bytes = static_cast<size_t>(w.p - in.out);
   r.tebc = static_cast<uint8_t>(tebc);
   return r;

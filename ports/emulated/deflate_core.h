@@ -10,9 +10,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "nx/nx.h"
+
 namespace nxz::emu {
 
-inline constexpr int kLzCountSymbols = 316;  // 286 literal/length + 30 distance
+inline constexpr int kLzCountSymbols = nx::kLzCountSymbols;  // 286 literal/length + 30 distance
 
 struct DeflateInput {
   // data[0 .. hist_len) is history: matched against, never emitted.
@@ -32,9 +34,9 @@ struct DeflateInput {
 };
 
 struct DeflateResult {
-  uint8_t cc = 0;        // 0, 13 (does not fit), 66 (DHT lacks a code), 68 (bad DHT)
-  size_t out_bytes = 0;  // tpbc: bytes written, counting a partial last byte
-  uint8_t tebc = 0;      // valid bits in the last byte, 0 = whole byte
+  uint8_t cc = nx::kCcSuccess;  // or kCcTargetSpace, kCcDataError (DHT lacks a code), kCcDhtInvalid
+  size_t out_bytes = 0;         // tpbc: bytes written, counting a partial last byte
+  uint8_t tebc = 0;             // valid bits in the last byte, 0 = whole byte
   uint32_t lzcount[kLzCountSymbols] = {};  // when counts; EOB counts 1
 };
 

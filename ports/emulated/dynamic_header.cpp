@@ -2,11 +2,10 @@
 
 #include <cstring>
 
+#include "nx/nx.h"
+
 namespace nxz::emu {
 namespace {
-
-// RFC 1951 §3.2.7: the order in which code-length code lengths are stored.
-constexpr uint8_t kClOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
 // A bounded LSB-first bit reader; running out is reported, never read past.
 struct Bits {
@@ -85,7 +84,7 @@ HeaderStatus parse_dynamic_header(const uint8_t* p, size_t bit_offset, size_t bi
   if (nlit > 286 || ndist > 30) return HeaderStatus::kInvalid;
 
   uint8_t cl[19] = {};
-  for (int i = 0; i < nclen; ++i) cl[kClOrder[i]] = static_cast<uint8_t>(b.take(3));
+  for (int i = 0; i < nclen; ++i) cl[nx::kCodeLengthOrder[i]] = static_cast<uint8_t>(b.take(3));
   if (b.short_read) return HeaderStatus::kNeedMore;
   if (!code_lengths_valid(cl, 19, false, false)) return HeaderStatus::kInvalid;
   SmallCode clcode;

@@ -308,7 +308,8 @@ Outcome execute_crb(const nx::Crb& crb_in, const EngineConfig& cfg, MemoryProbe*
     const bool reads_cpb = (nx::fc_is_compress(j.fc) && (j.fc & 0x0a)) ||
                            (nx::fc_is_decompress(j.fc) && nx::fc_decompress_resume(j.fc));
     DdeStatus s = parse_dde(crb.source(), true, cfg.dde_limit, probe, &j.src);
-    if (!s.faulted && s.cc == 0) s = parse_dde(crb.target(), false, cfg.dde_limit, probe, &j.dst);
+    if (!s.faulted && s.cc == nx::kCcSuccess)
+      s = parse_dde(crb.target(), false, cfg.dde_limit, probe, &j.dst);
     if (s.faulted) {
       j.st = s;
     } else if (s.cc != 0) {

@@ -1,11 +1,14 @@
 #include "emulated/fault_injector.h"
 
+#include "nx/nx.h"
+
 namespace nxz::emu {
 namespace {
 
 // Hardware errors reported when hwerr= names no code: watchdog, internal
 // error, uncorrectable error (contract §7).
-constexpr uint8_t kDefaultHwErrors[] = {224, 10, 253};
+constexpr uint8_t kDefaultHwErrors[] = {nx::kCcWatchdog, nx::kCcInternalError,
+                                        nx::kCcUncorrectable};
 
 // A request abandoned by its driver leaves its streak behind; the map is
 // cleared when it grows past this, which at worst allows a few more faults.

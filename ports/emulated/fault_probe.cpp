@@ -17,11 +17,6 @@
 namespace nxz::emu {
 namespace {
 
-uint64_t page_size() {
-  static const uint64_t size = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-  return size;
-}
-
 // ---- Protection, one query per mapping: the PROCMAP_QUERY ioctl on
 // /proc/self/maps (Linux 6.11+; declared here because older headers lack it).
 struct ProcmapQuery {
@@ -112,7 +107,7 @@ constexpr size_t kChunkPages = 1024;
 // Index of the first page in [first, first + n pages) that is not resident
 // or not mapped; n when all are.
 size_t first_absent(uint64_t first, size_t n) {
-  const uint64_t ps = page_size();
+  const uint64_t ps = nx::page_size();
   unsigned char vec[kChunkPages];
   if (mincore(reinterpret_cast<void*>(first), n * ps, vec) == 0) {
     for (size_t i = 0; i < n; ++i)
@@ -132,7 +127,7 @@ size_t first_absent(uint64_t first, size_t n) {
 // starts at `lo`. A read copies one byte per page out; a write copies each
 // byte onto itself, which needs it readable and writable and changes nothing.
 size_t accessible_prefix(uint64_t first, size_t n, uint64_t lo, bool write) {
-  const uint64_t ps = page_size();
+  const uint64_t ps = nx::page_size();
   unsigned char bytes[kChunkPages];
   iovec remote[kChunkPages];
   for (size_t i = 0; i < n; ++i)
@@ -161,7 +156,7 @@ bool range_accessible(uint64_t addr, size_t len, bool write, uint64_t* fault_add
   const bool known = by_mapping && first_forbidden(addr, end, write, &forbidden);
   // Pages before the first forbidden address: the first one not resident
   // is the fault, if any.
-  const uint64_t ps = page_size();
+  const uint64_t ps = nx::page_size();
   const uint64_t first = addr & ~(ps - 1);
   const uint64_t limit = known ? forbidden : end;
   const size_t pages = limit > addr ? static_cast<size_t>((limit - 1 - first) / ps + 1) : 0;
@@ -198,7 +193,7 @@ bool FaultProbe::verified(uint64_t addr, size_t len, bool write) const {
 
 void FaultProbe::remember(uint64_t addr, size_t len, bool write) {
   // Whole pages only: a page checked once stays good for the rest of the job.
-  const uint64_t ps = page_size();
+  const uint64_t ps = nx::page_size();
   Span& s = verified_[next_++ % kSpans];
   s.lo = addr & ~(ps - 1);
   s.hi = (addr + len + ps - 1) & ~(ps - 1);
@@ -209,7 +204,7 @@ bool FaultProbe::accessible(uint64_t addr, size_t len, bool write, uint64_t* fau
   if (site_ != FaultSite::kNone && !injected_ && len && classify(addr, write) == site_) {
     // Fault at a page chosen by the plan, so that partial target writes and
     // faults deep inside long ranges happen too.
-    const uint64_t ps = page_size();
+    const uint64_t ps = nx::page_size();
     const uint64_t first = addr & ~(ps - 1);
     const uint64_t pages = ((addr + len - 1) & ~(ps - 1)) / ps - first / ps + 1;
     *fault_addr = std::max(addr, first + (pick_ % pages) * ps);

@@ -11,10 +11,10 @@
 namespace nxz::emu {
 namespace {
 
-constexpr uint32_t kSfbtHeader = 0xE;   // 111x: at or inside a block header
-constexpr uint32_t kSfbtStored = 0x8;   // 100x
-constexpr uint32_t kSfbtFixed = 0xA;    // 101x
-constexpr uint32_t kSfbtDynamic = 0xC;  // 110x
+using nx::kSfbtDynamic;  // 110x
+using nx::kSfbtFixed;    // 101x
+using nx::kSfbtHeader;   // 111x: at or inside a block header
+using nx::kSfbtStored;   // 100x
 constexpr size_t kDhtBytes = sizeof(InflateResult::dht);
 
 // After the final block the engine reads ahead at most this many bytes past
@@ -78,7 +78,7 @@ bool InflateJob::start() {
       const bool ok = in_.in_dht != nullptr && dhtlen <= kDhtBytes * 8 &&
                       use_dynamic_header(in_.in_dht, 0, dhtlen, false, &used) == Step::kContinue;
       if (!ok || used != dhtlen) {
-        if (!r_->termination) fail(68);
+        if (!r_->termination) fail(nx::kCcDhtInvalid);
         return false;
       }
       break;
@@ -102,15 +102,15 @@ InflateJob::Step InflateJob::use_dynamic_header(const uint8_t* p, size_t bit, si
     case HeaderStatus::kOk:
       break;
     case HeaderStatus::kNeedMore:
-      if (!in_stream) return fail(68);
+      if (!in_stream) return fail(nx::kCcDhtInvalid);
       return suspend(bit - 3, in_.src_len, kSfbtHeader | bfinal_);
     case HeaderStatus::kInvalid:
     case HeaderStatus::kNoEndOfBlock:  // the block could never end (§5: bad code lengths)
-      return fail(68);
+      return fail(nx::kCcDhtInvalid);
   }
   if (!dynamic_tables_) dynamic_tables_ = std::make_unique<DecodeTables>();
   if (!build_decode_tables(cl.litlen, cl.nlit, cl.dist, cl.ndist, dynamic_tables_.get()))
-    return fail(68);
+    return fail(nx::kCcDhtInvalid);
   where_ = Where::kHuffman;
   tables_ = dynamic_tables_.get();
   dynamic_ = true;
@@ -138,7 +138,7 @@ InflateJob::Step InflateJob::read_header() {
       if (len_at + 4 > in_.src_len) return suspend(pos, in_.src_len, kSfbtHeader | bfinal_);
       const uint32_t len = src[len_at] | uint32_t{src[len_at + 1]} << 8;
       const uint32_t nlen = src[len_at + 2] | uint32_t{src[len_at + 3]} << 8;
-      if (len != (~nlen & 0xFFFF)) return fail(66);
+      if (len != (~nlen & 0xFFFF)) return fail(nx::kCcDataError);
       where_ = Where::kStored;
       stored_left_ = len;
       br_.seek((len_at + 4) * 8);
@@ -157,7 +157,7 @@ InflateJob::Step InflateJob::read_header() {
       return s;
     }
     default:
-      return fail(66);  // BTYPE 11
+      return fail(nx::kCcDataError);  // BTYPE 11
   }
 }
 
@@ -167,7 +167,7 @@ InflateJob::Step InflateJob::copy_stored() {
   size_t at = br_.position() / 8;
   while (stored_left_ > 0) {
     if (at == in_.src_len) return suspend(at * 8, in_.src_len, sfbt());
-    if (out_pos_ == cap_) return fail(13);
+    if (out_pos_ == cap_) return fail(nx::kCcTargetSpace);
     size_t n = std::min<size_t>({stored_left_, in_.src_len - at, cap_ - out_pos_});
     if (limit_ != 0) n = std::min(n, limit_ > out_pos_ ? limit_ - out_pos_ : 0);
     std::memcpy(out_ + out_pos_, in_.src + at, n);
@@ -207,7 +207,7 @@ uint32_t InflateJob::sfbt() const {
 // `spbc` bytes, so subc = the bits read beyond pos.
 InflateJob::Step InflateJob::suspend(size_t pos, size_t spbc, uint32_t sfbt) {
   InflateResult& r = *r_;
-  r.cc = 3;
+  r.cc = nx::kCcPartial;
   r.partial = true;
   r.tpbc = out_pos_;
   r.spbc = spbc;
@@ -236,8 +236,8 @@ InflateJob::Step InflateJob::finish_stream() {
   r.spbc = std::min(in_.src_len, bytes_holding(pos) + kReadAhead);
   r.subc = static_cast<uint32_t>(r.spbc * 8 - pos);
   r.sfbt = 0;
-  r.cc = r.subc <= 7 ? 0 : 3;
-  r.partial = r.cc == 3;
+  r.cc = r.subc <= 7 ? nx::kCcSuccess : nx::kCcPartial;
+  r.partial = r.cc == nx::kCcPartial;
   r.tpbc = out_pos_;
   return Step::kStopped;
 }

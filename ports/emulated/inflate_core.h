@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "nx/nx.h"
+
 namespace nxz::emu {
 
 struct InflateInput {
@@ -44,16 +46,17 @@ struct InflateInput {
 };
 
 struct InflateResult {
-  uint8_t cc = 0;            // 0, 3, 13, 66, 67, 68
+  uint8_t cc =
+      nx::kCcSuccess;  // or kCcPartial, kCcTargetSpace, kCcDataError, kCcDistance, kCcDhtInvalid
   bool termination = false;  // ce 0x40 (13, 66, 67, 68)
   bool partial = false;      // ce 0x80 (cc 3)
   size_t tpbc = 0;           // bytes written to out (valid unless termination)
   size_t spbc = 0;           // source bytes read, excluding history
   uint32_t subc = 0;         // of the bits read, how many were not processed
   uint32_t sfbt = 0;
-  uint32_t rembytecnt = 0;  // sfbt 100x
-  uint32_t dhtlen = 0;      // sfbt 110x
-  uint8_t dht[288] = {};    // sfbt 110x: the current block's header, in_dht form
+  uint32_t rembytecnt = 0;             // sfbt 100x
+  uint32_t dhtlen = 0;                 // sfbt 110x
+  uint8_t dht[nx::kCpbDhtBytes] = {};  // sfbt 110x: the current block's header, in_dht form
 };
 
 // Runs one decompression job. Never reads outside src[0..src_len) and

@@ -96,11 +96,11 @@ InflateJob::Step InflateJob::fast_loop() {
     case FastLoopEnd::kEndOfBlock:
       return Step::kBlockEnd;
     case FastLoopEnd::kUndefinedCode:
-      return fail(66);
+      return fail(nx::kCcDataError);
     case FastLoopEnd::kDistanceTooFar:
       break;
   }
-  return fail(67);
+  return fail(nx::kCcDistance);
 }
 
 // Decodes exactly one item, or stops: the whole literal/length + extra +
@@ -126,9 +126,9 @@ InflateJob::Step InflateJob::careful_item() {
   const size_t item_start = br_.position();
   if (!peek_entry(tables_->litlen, kLitLenRootBits, br_.buf, br_.count, &e, &at, &n))
     return suspend_for_input(item_start);
-  if (e & kUndefined) return fail(66);
+  if (e & kUndefined) return fail(nx::kCcDataError);
   if (e & kLiteral) {
-    if (out_pos_ == cap_) return fail(13);
+    if (out_pos_ == cap_) return fail(nx::kCcTargetSpace);
     br_.consume(n);
     out_[out_pos_++] = static_cast<uint8_t>(value(e));
     return Step::kContinue;
@@ -142,10 +142,10 @@ InflateJob::Step InflateJob::careful_item() {
 
   if (!peek_entry(tables_->dist, kDistRootBits, br_.buf >> used, br_.count - used, &e, &at, &n))
     return suspend_for_input(item_start);
-  if (e & kUndefined) return fail(66);
+  if (e & kUndefined) return fail(nx::kCcDataError);
   const size_t distance = value_with_extra(e, at);
-  if (distance > out_pos_ + in_.hist_len) return fail(67);
-  if (length > cap_ - out_pos_) return fail(13);
+  if (distance > out_pos_ + in_.hist_len) return fail(nx::kCcDistance);
+  if (length > cap_ - out_pos_) return fail(nx::kCcTargetSpace);
   br_.consume(used + n);
   uint8_t* dst = out_ + out_pos_;
   const uint8_t* src = dst - distance;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "emulated/deflate_codes.h"  // the length and distance tables
+#include "nx/nx.h"
+
 namespace nxz::emu {
 namespace {
 
@@ -9,23 +12,11 @@ using namespace inflate_entry;
 
 constexpr unsigned kMaxCodeLen = 15;
 
-// RFC 1951 §3.2.5.
-constexpr uint16_t kLengthBase[29] = {3,  4,  5,  6,   7,   8,   9,   10,  11, 13,
-                                      15, 17, 19, 23,  27,  31,  35,  43,  51, 59,
-                                      67, 83, 99, 115, 131, 163, 195, 227, 258};
-constexpr uint8_t kLengthExtra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
-                                      2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-constexpr uint16_t kDistBase[30] = {1,    2,    3,    4,    5,    7,    9,    13,    17,    25,
-                                    33,   49,   65,   97,   129,  193,  257,  385,   513,   769,
-                                    1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
-constexpr uint8_t kDistExtra[30] = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
-                                    6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
-
 // What a symbol decodes to, with its extra bits in the bit count field; the
 // codeword's length is added per table level.
 uint32_t litlen_meaning(int sym) {
   if (sym < 256) return kLiteral | uint32_t(sym) << 16;
-  if (sym == 256) return kEndOfBlock;
+  if (sym == 256) return inflate_entry::kEndOfBlock;
   if (sym < 286) {
     const int i = sym - 257;
     return uint32_t{kLengthBase[i]} << 16 | kLengthExtra[i];
@@ -40,12 +31,6 @@ uint32_t dist_meaning(int sym) {
 
 // The entry for a symbol whose codeword has `len` bits at this table level.
 uint32_t with_codeword(uint32_t meaning, unsigned len) { return meaning + len + (len << 8); }
-
-uint32_t reverse_bits(uint32_t code, unsigned len) {
-  uint32_t r = 0;
-  for (unsigned i = 0; i < len; ++i, code >>= 1) r = (r << 1) | (code & 1);
-  return r;
-}
 
 // Fills one table (root + subtables) for a canonical code. Codewords are
 // assigned in order of (length, symbol); a table index holds the stream bits
@@ -96,6 +81,9 @@ bool build_table(const uint8_t* lengths, int n, uint32_t (*meaning)(int), unsign
   if (n > 288) return false;
   for (int s = 0; s < n; ++s)
     if (lengths[s]) sorted[offset[lengths[s]]++] = static_cast<uint16_t>(s);
+  // Each symbol's codeword, already bit-reversed: the stream order.
+  uint16_t codes[288];
+  nx::canonical_codes(lengths, n, codes);
 
   unsigned remaining[kMaxCodeLen + 1];
   std::copy(count, count + kMaxCodeLen + 1, remaining);
@@ -104,12 +92,11 @@ bool build_table(const uint8_t* lengths, int n, uint32_t (*meaning)(int), unsign
   uint32_t sub_prefix = ~0u;
   size_t sub_start = 0;
   unsigned sub_bits = 0;
-  uint32_t code = 0;
   int index = 0;
-  for (unsigned len = 1; len <= max_len; ++len, code <<= 1) {
-    for (unsigned k = 0; k < count[len]; ++k, ++code, remaining[len]--) {
+  for (unsigned len = 1; len <= max_len; ++len) {
+    for (unsigned k = 0; k < count[len]; ++k, remaining[len]--) {
       const int sym = sorted[index++];
-      const uint32_t rev = reverse_bits(code, len);
+      const uint32_t rev = codes[sym];
       if (len <= root) {
         const uint32_t e = with_codeword(meaning(sym), len);
         for (size_t i = rev; i < root_size; i += size_t{1} << len) table[i] = e;

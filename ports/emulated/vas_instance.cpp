@@ -47,7 +47,9 @@ void on_fork_child() {
 void write_error_csb(uint64_t csb_addr, uint8_t cc, uint64_t addr) {
   // Codes 252..255 come from system software, which does not set "TPBC valid".
   write_csb(csb_addr, cc,
-            static_cast<uint8_t>(nx::kCeTermination | (cc < 252 ? nx::kCeTpbcValid : 0)), 0, addr);
+            static_cast<uint8_t>(nx::kCeTermination |
+                                 (cc < nx::kCcNoInterruptServer ? nx::kCeTpbcValid : 0)),
+            0, addr);
 }
 
 // §7: a memory error on read (cc 7) names the failing address. An injected

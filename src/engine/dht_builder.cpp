@@ -5,10 +5,10 @@
 #include <numeric>
 #include <vector>
 
+#include "nx/nx.h"
+
 namespace nxz::engine {
 namespace {
-
-constexpr uint8_t kClOrder[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
 
 struct BitWriter {
   uint8_t* out;
@@ -18,25 +18,6 @@ struct BitWriter {
       if ((value >> i) & 1) out[pos >> 3] |= static_cast<uint8_t>(1u << (pos & 7));
   }
 };
-
-// Canonical codes (RFC 1951 §3.2.2), bit-reversed so they can be written
-// LSB-first like every other field.
-void canonical_codes(const uint8_t* lengths, int n, uint16_t* codes) {
-  uint16_t count[16] = {}, next[16] = {};
-  for (int s = 0; s < n; ++s) count[lengths[s]]++;
-  count[0] = 0;
-  for (int len = 1, code = 0; len < 16; ++len) {
-    code = (code + count[len - 1]) << 1;
-    next[len] = static_cast<uint16_t>(code);
-  }
-  for (int s = 0; s < n; ++s) {
-    const int len = lengths[s];
-    if (!len) continue;
-    uint16_t c = next[len]++, r = 0;
-    for (int i = 0; i < len; ++i) r = static_cast<uint16_t>(r << 1 | ((c >> i) & 1));
-    codes[s] = r;
-  }
-}
 
 }  // namespace
 
@@ -152,16 +133,16 @@ Dht encode_dht(const uint8_t* litlen_lengths, const uint8_t* dist_lengths) {
   uint8_t cl[19];
   huffman_lengths(clfreq, 19, 7, cl);
   uint16_t clcode[19] = {};
-  canonical_codes(cl, 19, clcode);
+  nx::canonical_codes(cl, 19, clcode);
   int nclen = 19;
-  while (nclen > 4 && cl[kClOrder[nclen - 1]] == 0) --nclen;
+  while (nclen > 4 && cl[nx::kCodeLengthOrder[nclen - 1]] == 0) --nclen;
 
   Dht d{};
   BitWriter w{d.bits};
   w.put(static_cast<uint32_t>(nlit - 257), 5);
   w.put(static_cast<uint32_t>(ndist - 1), 5);
   w.put(static_cast<uint32_t>(nclen - 4), 4);
-  for (int i = 0; i < nclen; ++i) w.put(cl[kClOrder[i]], 3);
+  for (int i = 0; i < nclen; ++i) w.put(cl[nx::kCodeLengthOrder[i]], 3);
   for (const Item& it : items) {
     w.put(clcode[it.sym], cl[it.sym]);
     if (it.sym == 16) w.put(it.extra, 2);

@@ -27,16 +27,11 @@ DriverConfig load_config() {
   return c;
 }
 
-size_t page_size() {
-  static const size_t p = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  return p;
-}
-
 // Touches every page of [p, p + n): reads, or rewrites one byte per page so
 // that the page is present and writable for the accelerator.
 uint64_t touch_range(const void* p, size_t n, bool write) {
   if (n == 0) return 0;
-  const size_t ps = page_size();
+  const size_t ps = nx::page_size();
   const uintptr_t first = reinterpret_cast<uintptr_t>(p) & ~(ps - 1);
   const uintptr_t last = (reinterpret_cast<uintptr_t>(p) + n - 1) & ~(ps - 1);
   uint64_t pages = 0;

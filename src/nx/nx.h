@@ -8,6 +8,8 @@
 // leak into a layout; the static_asserts pin every offset the contract names.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -325,6 +327,43 @@ static_assert(offsetof(RequestBlock, csb) == kRequestCsbOffset);
 static_assert(offsetof(RequestBlock, cpb) == kRequestCpbOffset);
 static_assert(offsetof(RequestBlock, cpb) == offsetof(RequestBlock, csb) + kCsbSize);
 static_assert(sizeof(RequestBlock) == 2048);
+
+// ------------------------------------------------- DEFLATE inside the CPB
+// §4: in_dht (and out_dht, §5) hold a dynamic block header; these are the
+// pieces of RFC 1951 that the engine and the driver both need to build or
+// read one, kept once here.
+
+// RFC 1951 §3.2.7: the order of the code-length code lengths after HCLEN.
+inline constexpr uint8_t kCodeLengthOrder[19] = {16, 17, 18, 0, 8,  7, 9,  6, 10, 5,
+                                                 11, 4,  12, 3, 13, 2, 14, 1, 15};
+
+// RFC 1951 §3.2.2: canonical codes for lengths[0..n) (0 = no code; at most
+// 15), each bit-reversed so that it is written LSB-first like every other
+// field (Huffman codes are sent most significant bit first). Symbols of
+// length 0 get code 0.
+inline void canonical_codes(const uint8_t* lengths, int n, uint16_t* codes) {
+  uint16_t count[16] = {};
+  for (int s = 0; s < n; ++s) count[lengths[s]]++;
+  count[0] = 0;
+  uint16_t next[16] = {};
+  unsigned code = 0;
+  for (int len = 1; len < 16; ++len) {
+    code = (code + count[len - 1]) << 1;
+    next[len] = static_cast<uint16_t>(code);
+  }
+  for (int s = 0; s < n; ++s) {
+    const int len = lengths[s];
+    unsigned c = len ? next[len]++ : 0, rev = 0;
+    for (int b = 0; b < len; ++b, c >>= 1) rev = (rev << 1) | (c & 1);
+    codes[s] = static_cast<uint16_t>(rev);
+  }
+}
+
+// §8: translation faults are per page; the size of one, asked once.
+inline size_t page_size() {
+  static const size_t p = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return p;
+}
 
 // §5: source byte offset of the next job, from this job's outputs.
 inline constexpr uint64_t next_source_offset(uint32_t spbc, uint32_t histlen_qw, uint32_t subc) {

@@ -210,7 +210,7 @@ struct ColdMap {
 TEST(ColdMemory, CompressAndDecompressIntoNeverTouchedBuffers) {
   const Bytes text = nxz::test::corpus("html_x_4");
   ASSERT_FALSE(text.empty());
-  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t page = nx::page_size();
   Window w("");  // residency faults only
   nxz_stats s0, s1, s2;
   nxz_stats_get(&s0);

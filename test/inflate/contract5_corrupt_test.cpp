@@ -19,7 +19,7 @@ namespace {
 class Guarded {
  public:
   Guarded(size_t size, bool guard_before) {
-    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t page = nx::page_size();
     const size_t span = (size + page - 1) / page * page;
     map_len_ = span + 2 * page;
     base_ = static_cast<uint8_t*>(

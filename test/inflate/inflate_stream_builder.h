@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "nx/nx.h"
 #include "support/test_support.h"
 
 namespace nxz::test {
@@ -61,8 +62,7 @@ struct BitWriter {
     put(static_cast<uint32_t>(litlen.size() - 257), 5);
     put(static_cast<uint32_t>(dist.size() - 1), 5);
     put(15, 4);  // all 19 code-length code lengths follow
-    static const int order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
-    for (int sym : order) put(sym >= 16 ? 0 : 4, 3);
+    for (int sym : nx::kCodeLengthOrder) put(sym >= 16 ? 0 : 4, 3);
     for (uint8_t l : litlen) put_code(l, 4);
     for (uint8_t l : dist) put_code(l, 4);
   }

@@ -23,7 +23,7 @@
 
 namespace nxz::test::vas {
 
-inline size_t page() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
+inline size_t page() { return nx::page_size(); }
 
 // A config that ignores NXZ_EMU_FAULTS, so that exact-value tests stay exact
 // whatever the environment says.
