@@ -35,11 +35,15 @@ void* soft_alloc(void* opaque, uInt items, uInt size) {
 }
 void soft_free(void* opaque, void* p) { stream_free(static_cast<z_streamp>(opaque), p); }
 
+// zlib updates adler as it reads input, on zlib and gzip streams only.
 void update_check(DeflateState& s, const uint8_t* p, size_t n) {
   if (s.wrap == 1)
     s.check = nxz::adler32(s.check, p, n);
   else if (s.wrap == 2)
     s.check = nxz::crc32(s.check, p, n);
+  else
+    return;
+  s.strm->adler = s.check;
 }
 
 // zlib's data_type guess for the first block: text when the bytes are

@@ -126,7 +126,6 @@ bool to_soft(InflateState& s) {
       z->inflateSetDictionary(&s.inner, s.dict.data(), static_cast<uInt>(s.dict.size()));
     s.eng.reset();
   }
-  s.body_started = true;
   return true;
 }
 
@@ -149,6 +148,7 @@ Body soft_body(InflateState& s, int flush, int* ret) {
     if (s.eng->pending()) return Body::kMore;
     s.eng.reset();
   }
+  s.body_started = true;
   for (;;) {
     const bool from_pre = s.pre_pos < s.pre.size();
     s.inner.next_in = from_pre ? s.pre.data() + s.pre_pos : strm->next_in;
@@ -542,16 +542,30 @@ int inflate(z_streamp strm, int flush) {
     s->mode = Mode::kMem;
     ret = Z_MEM_ERROR;
   }
-  if (!s->soft) {
-    // zlib's data_type: 64 once the last block is done, 128 at a block start.
-    if (s->mode == Mode::kTrailer || s->mode == Mode::kDone)
-      strm->data_type = 64;
-    else if (s->mode == Mode::kBody && !s->body_started)
-      strm->data_type = 128;
-    else
+  // zlib's data_type: bits held in the current header field while a header
+  // is read, 128 at a block start, 64 once the last block is done; the
+  // software decoder sets its own.
+  switch (s->mode) {
+    case Mode::kHead:
+    case Mode::kGzip:
+    case Mode::kDictId:
+      strm->data_type = 8 * s->acc_n;
+      break;
+    case Mode::kTrailer:
+    case Mode::kDone:
+      strm->data_type = 64 + 8 * s->acc_n;
+      break;
+    case Mode::kDict:
       strm->data_type = 0;
-  } else if (s->mode == Mode::kTrailer || s->mode == Mode::kDone) {
-    strm->data_type = 64;
+      break;
+    case Mode::kBody:
+      if (!s->body_started)
+        strm->data_type = 128;
+      else if (!s->soft)
+        strm->data_type = 0;
+      break;
+    default:
+      break;
   }
   // zlib returns Z_NEED_DICT before counting the header it consumed.
   if (ret == Z_NEED_DICT) strm->total_in = in0;

@@ -118,10 +118,9 @@ Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* 
       break;  // needs more input
   }
   if (ended_ && pending() == 0) {
-    // Nothing of a finished stream is needed again but its leftover input.
+    // A finished stream needs no target buffer; its history stays for
+    // inflateGetDictionary, as zlib's window does.
     std::vector<uint8_t>().swap(buf_);
-    std::vector<uint8_t>().swap(win_);
-    win_len_ = 0;
   }
   return Status::kOk;
 }

@@ -1,0 +1,333 @@
+// The rest of the deflate API, each against zlib's documented behaviour
+// and read back by the system zlib.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "api/api_test_util.h"
+
+namespace nxz::test {
+namespace {
+
+struct Stream {
+  z_stream s{};
+  Bytes out;
+  explicit Stream(size_t cap = 1 << 20) : out(cap) {
+    s.next_out = out.data();
+    s.avail_out = static_cast<uInt>(out.size());
+  }
+  int feed(const Bytes& in, int flush) {
+    s.next_in = const_cast<Bytef*>(in.data());
+    s.avail_in = static_cast<uInt>(in.size());
+    return deflate(&s, flush);
+  }
+  Bytes produced() const { return Bytes(out.begin(), out.begin() + s.total_out); }
+};
+
+TEST(ZlibDeflate, ParamsMidStreamKeepEveryPart) {
+  const Bytes a = text_bytes(100000, 31), b = random_bytes(50000, 32), c = text_bytes(70000, 33);
+  const int plans[][2] = {{6, Z_DEFAULT_STRATEGY}, {0, Z_DEFAULT_STRATEGY}, {1, Z_HUFFMAN_ONLY},
+                          {9, Z_FIXED},           {6, Z_RLE},           {6, Z_DEFAULT_STRATEGY}};
+  for (const auto& p1 : plans) {
+    for (const auto& p2 : plans) {
+      Stream st;
+      ASSERT_EQ(deflateInit(&st.s, p1[0]), Z_OK);
+      ASSERT_EQ(deflateParams(&st.s, p1[0], p1[1]), Z_OK);  // before any data: no flush
+      ASSERT_EQ(st.feed(a, Z_NO_FLUSH), Z_OK);
+      ASSERT_EQ(deflateParams(&st.s, p2[0], p2[1]), Z_OK);
+      ASSERT_EQ(st.feed(b, Z_NO_FLUSH), Z_OK);
+      ASSERT_EQ(deflateParams(&st.s, p1[0], p1[1]), Z_OK);
+      ASSERT_EQ(st.feed(c, Z_FINISH), Z_STREAM_END);
+      ASSERT_EQ(deflateEnd(&st.s), Z_OK);
+      Bytes back, all = a;
+      all.insert(all.end(), b.begin(), b.end());
+      all.insert(all.end(), c.begin(), c.end());
+      ASSERT_EQ(ref_inflate(st.produced(), 15, &back), Z_STREAM_END);
+      ASSERT_EQ(back, all) << p1[0] << "/" << p1[1] << " -> " << p2[0] << "/" << p2[1];
+    }
+  }
+}
+
+TEST(ZlibDeflate, ParamsWithoutRoomIsBufError) {
+  const Bytes a = random_bytes(100000, 34);
+  z_stream s{};
+  ASSERT_EQ(deflateInit(&s, 6), Z_OK);
+  Bytes out(10);
+  s.next_in = const_cast<Bytef*>(a.data());
+  s.avail_in = static_cast<uInt>(a.size());
+  s.next_out = out.data();
+  s.avail_out = static_cast<uInt>(out.size());
+  ASSERT_EQ(deflate(&s, Z_NO_FLUSH), Z_OK);
+  // Switching to software needs the pending block out: 10 bytes are not enough.
+  EXPECT_EQ(deflateParams(&s, 1, Z_HUFFMAN_ONLY), Z_BUF_ERROR);
+  deflateEnd(&s);
+}
+
+TEST(ZlibDeflate, DictionaryIdAndReadBack) {
+  const Bytes dict = text_bytes(3000, 35), in = text_bytes(20000, 35);
+  for (int wbits : {15, -15}) {
+    Stream st;
+    ASSERT_EQ(deflateInit2(&st.s, 6, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    ASSERT_EQ(deflateSetDictionary(&st.s, dict.data(), static_cast<uInt>(dict.size())), Z_OK);
+    if (wbits > 0) {
+      EXPECT_EQ(st.s.adler, adler32(1, dict.data(), static_cast<uInt>(dict.size())));
+    }
+    Bytes got(40000);
+    uInt got_len = 0;
+    ASSERT_EQ(deflateGetDictionary(&st.s, got.data(), &got_len), Z_OK);
+    EXPECT_EQ(Bytes(got.begin(), got.begin() + got_len), dict);
+    ASSERT_EQ(st.feed(in, Z_FINISH), Z_STREAM_END);
+    ASSERT_EQ(deflateEnd(&st.s), Z_OK);
+    const Bytes stream = st.produced();
+    const InflateResult r = ref_inflate_run(stream, wbits, 0, 0, &dict);
+    if (wbits < 0) {
+      // A raw stream's dictionary is set up front by the reader.
+      const RefZlib& z = ref();
+      z_stream i{};
+      ASSERT_EQ(z.inflateInit2_(&i, -15, z.zlibVersion(), sizeof(z_stream)), Z_OK);
+      ASSERT_EQ(z.inflateSetDictionary(&i, dict.data(), static_cast<uInt>(dict.size())), Z_OK);
+      Bytes back(in.size() + 10);
+      i.next_in = const_cast<Bytef*>(stream.data());
+      i.avail_in = static_cast<uInt>(stream.size());
+      i.next_out = back.data();
+      i.avail_out = static_cast<uInt>(back.size());
+      ASSERT_EQ(z.inflate(&i, Z_FINISH), Z_STREAM_END);
+      back.resize(i.total_out);
+      EXPECT_EQ(back, in);
+      z.inflateEnd(&i);
+    } else {
+      EXPECT_EQ(r.rc, Z_STREAM_END) << r.msg;
+      EXPECT_EQ(r.out, in);
+    }
+  }
+  // Not on a gzip stream, nor on a zlib stream once started.
+  z_stream g{};
+  ASSERT_EQ(deflateInit2(&g, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  EXPECT_EQ(deflateSetDictionary(&g, dict.data(), 10), Z_STREAM_ERROR);
+  deflateEnd(&g);
+}
+
+TEST(ZlibDeflate, GzipHeaderFieldsReadBackByBothInflaters) {
+  const Bytes in = text_bytes(10000, 36);
+  unsigned char extra[] = {'A', 'B', 4, 0, 1, 2, 3, 4};
+  unsigned char name[] = "file.txt";
+  unsigned char comment[] = "a comment";
+  gz_header h{};
+  h.text = 1;
+  h.time = 0x12345678;
+  h.os = 3;
+  h.extra = extra;
+  h.extra_len = sizeof extra;
+  h.name = name;
+  h.comment = comment;
+  h.hcrc = 1;
+  Stream st;
+  ASSERT_EQ(deflateInit2(&st.s, 9, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  ASSERT_EQ(deflateSetHeader(&st.s, &h), Z_OK);
+  const uLong bound = deflateBound(&st.s, in.size());
+  ASSERT_EQ(st.feed(in, Z_FINISH), Z_STREAM_END);
+  EXPECT_LE(st.s.total_out, bound);
+  ASSERT_EQ(deflateEnd(&st.s), Z_OK);
+  const Bytes stream = st.produced();
+  for (bool use_ref : {true, false}) {
+    gz_header got{};
+    unsigned char gx[32], gn[32], gc[32];
+    got.extra = gx;
+    got.extra_max = sizeof gx;
+    got.name = gn;
+    got.name_max = sizeof gn;
+    got.comment = gc;
+    got.comm_max = sizeof gc;
+    const RefZlib& z = ref();
+    z_stream i{};
+    Bytes back(in.size() + 10);
+    if (use_ref) {
+      ASSERT_EQ(z.inflateInit2_(&i, 31, z.zlibVersion(), sizeof(z_stream)), Z_OK);
+      ASSERT_EQ(z.inflateGetHeader(&i, &got), Z_OK);
+    } else {
+      ASSERT_EQ(inflateInit2(&i, 31), Z_OK);
+      ASSERT_EQ(inflateGetHeader(&i, &got), Z_OK);
+    }
+    i.next_in = const_cast<Bytef*>(stream.data());
+    i.avail_in = static_cast<uInt>(stream.size());
+    i.next_out = back.data();
+    i.avail_out = static_cast<uInt>(back.size());
+    ASSERT_EQ(use_ref ? z.inflate(&i, Z_FINISH) : inflate(&i, Z_FINISH), Z_STREAM_END) << use_ref;
+    EXPECT_EQ(got.done, 1);
+    EXPECT_EQ(got.text, 1);
+    EXPECT_EQ(got.time, 0x12345678u);
+    EXPECT_EQ(got.os, 3);
+    EXPECT_EQ(got.xflags, 2);  // level 9
+    EXPECT_EQ(got.hcrc, 1);
+    EXPECT_EQ(got.extra_len, sizeof extra);
+    EXPECT_EQ(std::memcmp(gx, extra, sizeof extra), 0);
+    EXPECT_STREQ(reinterpret_cast<char*>(gn), "file.txt");
+    EXPECT_STREQ(reinterpret_cast<char*>(gc), "a comment");
+    back.resize(i.total_out);
+    EXPECT_EQ(back, in);
+    use_ref ? z.inflateEnd(&i) : inflateEnd(&i);
+  }
+}
+
+TEST(ZlibDeflate, PrimePendingCopyResetEnd) {
+  const Bytes in = text_bytes(50000, 37);
+  // deflatePrime: three bits before a raw stream, read back after priming
+  // the reference's inflater with the same bits.
+  {
+    Stream st;
+    ASSERT_EQ(deflateInit2(&st.s, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    ASSERT_EQ(deflatePrime(&st.s, 3, 5), Z_OK);
+    ASSERT_EQ(st.feed(in, Z_FINISH), Z_STREAM_END);
+    deflateEnd(&st.s);
+    const RefZlib& z = ref();
+    z_stream i{};
+    ASSERT_EQ(z.inflateInit2_(&i, -15, z.zlibVersion(), sizeof(z_stream)), Z_OK);
+    const Bytes stream = st.produced();
+    ASSERT_EQ(stream[0] & 7, 5);
+    // Drop the 3 primed bits: prime the reader with the byte's other 5.
+    ASSERT_EQ(z.inflatePrime(&i, 5, stream[0] >> 3), Z_OK);
+    Bytes back(in.size() + 10);
+    i.next_in = const_cast<Bytef*>(stream.data() + 1);
+    i.avail_in = static_cast<uInt>(stream.size() - 1);
+    i.next_out = back.data();
+    i.avail_out = static_cast<uInt>(back.size());
+    ASSERT_EQ(z.inflate(&i, Z_FINISH), Z_STREAM_END);
+    back.resize(i.total_out);
+    EXPECT_EQ(back, in);
+    z.inflateEnd(&i);
+  }
+  // deflatePending with a small output buffer, deflateCopy mid-stream.
+  {
+    z_stream s{};
+    ASSERT_EQ(deflateInit(&s, 6), Z_OK);
+    Bytes small(16);
+    s.next_in = const_cast<Bytef*>(in.data());
+    s.avail_in = static_cast<uInt>(in.size());
+    s.next_out = small.data();
+    s.avail_out = static_cast<uInt>(small.size());
+    ASSERT_EQ(deflate(&s, Z_SYNC_FLUSH), Z_OK);
+    unsigned pending = 0;
+    int bits = -1;
+    ASSERT_EQ(deflatePending(&s, &pending, &bits), Z_OK);
+    EXPECT_GT(pending, 0u);
+    EXPECT_EQ(bits, 0);
+    z_stream c{};
+    ASSERT_EQ(deflateCopy(&c, &s), Z_OK);
+    // Both finish, each to a valid stream of all of the input.
+    for (z_stream* x : {&s, &c}) {
+      Bytes rest(200000);
+      Bytes got(small.begin(), small.end());
+      x->next_out = rest.data();
+      x->avail_out = static_cast<uInt>(rest.size());
+      ASSERT_EQ(deflate(x, Z_FINISH), Z_STREAM_END);
+      got.insert(got.end(), rest.begin(), rest.begin() + (rest.size() - x->avail_out));
+      Bytes back;
+      ASSERT_EQ(ref_inflate(got, 15, &back), Z_STREAM_END);
+      EXPECT_EQ(back, in);
+      EXPECT_EQ(deflateEnd(x), Z_OK);
+    }
+  }
+  // deflateEnd mid-stream answers Z_DATA_ERROR; deflateReset starts over.
+  {
+    Stream st;
+    ASSERT_EQ(deflateInit(&st.s, 6), Z_OK);
+    ASSERT_EQ(st.feed(in, Z_NO_FLUSH), Z_OK);
+    ASSERT_EQ(deflateReset(&st.s), Z_OK);
+    EXPECT_EQ(st.s.total_in, 0u);
+    st.s.next_out = st.out.data();
+    st.s.avail_out = static_cast<uInt>(st.out.size());
+    ASSERT_EQ(st.feed(in, Z_FINISH), Z_STREAM_END);
+    Bytes back;
+    ASSERT_EQ(ref_inflate(st.produced(), 15, &back), Z_STREAM_END);
+    EXPECT_EQ(back, in);
+    ASSERT_EQ(deflateResetKeep(&st.s), Z_OK);
+    ASSERT_EQ(st.feed(in, Z_NO_FLUSH), Z_OK);
+    EXPECT_EQ(deflateEnd(&st.s), Z_DATA_ERROR);
+    z_stream fresh{};
+    ASSERT_EQ(deflateInit(&fresh, 6), Z_OK);
+    EXPECT_EQ(deflateEnd(&fresh), Z_OK);
+    EXPECT_EQ(deflateTune(nullptr, 1, 2, 3, 4), Z_STREAM_ERROR);
+  }
+}
+
+TEST(ZlibDeflate, FinishInOneCallWithBoundSpace) {
+  for (const Sample& smp : samples()) {
+    for (int wbits : {-15, 15, 31, 9, -9}) {
+      for (int level : {0, 1, 6, 9}) {
+        for (int strategy : {Z_DEFAULT_STRATEGY, Z_HUFFMAN_ONLY, Z_FIXED}) {
+          z_stream s{};
+          ASSERT_EQ(deflateInit2(&s, level, Z_DEFLATED, wbits, 8, strategy), Z_OK);
+          const uLong bound = deflateBound(&s, smp.data.size());
+          EXPECT_LE(bound, deflateBound(nullptr, smp.data.size()) + 18);
+          Bytes out(bound);
+          s.next_in = const_cast<Bytef*>(smp.data.data());
+          s.avail_in = static_cast<uInt>(smp.data.size());
+          s.next_out = out.data();
+          s.avail_out = static_cast<uInt>(out.size());
+          ASSERT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END)
+              << smp.name << " wbits " << wbits << " level " << level;
+          deflateEnd(&s);
+        }
+      }
+    }
+    // compressBound() bounds compress() of anything.
+    Bytes out(compressBound(smp.data.size()));
+    uLongf n = out.size();
+    ASSERT_EQ(compress(out.data(), &n, smp.data.data(), smp.data.size()), Z_OK);
+    EXPECT_EQ(compressBound(smp.data.size()), ref().compressBound(smp.data.size()));
+  }
+  const Bytes incompressible = random_bytes(1 << 20, 38);
+  Bytes out(compressBound(incompressible.size()));
+  uLongf n = out.size();
+  ASSERT_EQ(compress2(out.data(), &n, incompressible.data(), incompressible.size(), 1), Z_OK);
+}
+
+TEST(ZlibDeflate, TotalsAdlerAndDataType) {
+  const Bytes text = text_bytes(30000, 39);
+  for (int wbits : {-15, 15, 31}) {
+    Stream st;
+    ASSERT_EQ(deflateInit2(&st.s, 6, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    st.s.adler = 0x5555;  // a raw stream leaves adler alone... after init
+    const uLong before = st.s.adler;
+    ASSERT_EQ(st.feed(text, Z_FINISH), Z_STREAM_END);
+    uLong want = before;
+    if (wbits == 15) want = adler32(1, text.data(), static_cast<uInt>(text.size()));
+    if (wbits == 31) want = crc32(0, text.data(), static_cast<uInt>(text.size()));
+    EXPECT_EQ(st.s.adler, want);
+    EXPECT_EQ(st.s.total_in, text.size());
+    EXPECT_EQ(st.s.data_type, Z_TEXT);
+    deflateEnd(&st.s);
+  }
+}
+
+TEST(ZlibDeflate, MisuseIsStreamError) {
+  z_stream s{};
+  EXPECT_EQ(deflate(nullptr, Z_NO_FLUSH), Z_STREAM_ERROR);
+  EXPECT_EQ(deflate(&s, Z_NO_FLUSH), Z_STREAM_ERROR);
+  EXPECT_EQ(deflateEnd(&s), Z_STREAM_ERROR);
+  EXPECT_EQ(deflateInit2(&s, 10, Z_DEFLATED, 15, 8, 0), Z_STREAM_ERROR);
+  EXPECT_EQ(deflateInit2(&s, 6, Z_DEFLATED, 16 + 8, 8, 0), Z_STREAM_ERROR);
+  EXPECT_EQ(deflateInit2(&s, 6, Z_DEFLATED, -8, 8, 0), Z_STREAM_ERROR);
+  EXPECT_EQ(deflateInit2(&s, 6, Z_DEFLATED, 15, 10, 0), Z_STREAM_ERROR);
+  EXPECT_EQ(deflateInit_(&s, 6, "2.0.0", sizeof(z_stream)), Z_VERSION_ERROR);
+  EXPECT_EQ(deflateInit_(&s, 6, ZLIB_VERSION, sizeof(z_stream) - 8), Z_VERSION_ERROR);
+  ASSERT_EQ(deflateInit(&s, 6), Z_OK);
+  // An inflate call on a deflate stream.
+  EXPECT_EQ(inflate(&s, Z_NO_FLUSH), Z_STREAM_ERROR);
+  EXPECT_EQ(inflateEnd(&s), Z_STREAM_ERROR);
+  Bytes out(100);
+  s.next_out = out.data();
+  s.avail_out = 0;
+  EXPECT_EQ(deflate(&s, Z_NO_FLUSH), Z_BUF_ERROR);
+  EXPECT_STREQ(s.msg, "buffer error");
+  s.avail_out = 100;
+  EXPECT_EQ(deflate(&s, 99), Z_STREAM_ERROR);
+  EXPECT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END);
+  EXPECT_EQ(deflate(&s, Z_NO_FLUSH), Z_STREAM_ERROR);  // after Z_FINISH only Z_FINISH
+  EXPECT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END);
+  EXPECT_EQ(deflateEnd(&s), Z_OK);
+  EXPECT_EQ(deflate(&s, Z_FINISH), Z_STREAM_ERROR);  // used after End
+}
+
+}  // namespace
+}  // namespace nxz::test

@@ -1,0 +1,304 @@
+// The rest of the inflate API against the system zlib: block stops with
+// their data_type bits, priming, sync points, copies, resets, window sizes,
+// validation, inflateBack.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "api/api_test_util.h"
+
+namespace nxz::test {
+namespace {
+
+struct Stop {
+  int rc;
+  uLong total_in, total_out;
+  int data_type;
+  bool operator==(const Stop& o) const {
+    return rc == o.rc && total_in == o.total_in && total_out == o.total_out &&
+           data_type == o.data_type;
+  }
+};
+
+// Runs a whole stream with `flush` (Z_BLOCK or Z_TREES), recording every stop.
+template <typename Init, typename Inf, typename End>
+std::vector<Stop> stops(Init init, Inf inf, End end, const Bytes& in, int flush, Bytes* out) {
+  z_stream s{};
+  EXPECT_EQ(init(&s), Z_OK);
+  std::vector<Stop> v;
+  out->assign(1 << 21, 0);
+  s.next_in = const_cast<Bytef*>(in.data());
+  s.avail_in = static_cast<uInt>(in.size());
+  s.next_out = out->data();
+  s.avail_out = static_cast<uInt>(out->size());
+  for (int i = 0; i < 100000; ++i) {
+    const int rc = inf(&s, flush);
+    v.push_back({rc, s.total_in, s.total_out, s.data_type});
+    if (rc != Z_OK) break;
+  }
+  out->resize(s.total_out);
+  end(&s);
+  return v;
+}
+
+TEST(ZlibInflateApi, BlockAndTreesStopsAsZlib) {
+  const RefZlib& z = ref();
+  for (const Sample& smp : samples()) {
+    const Bytes in(smp.data.begin(), smp.data.begin() + std::min<size_t>(smp.data.size(), 300000));
+    for (int wbits : {-15, 15, 31}) {
+      const Bytes stream = ref_compress(in, 6, wbits);
+      for (int flush : {Z_BLOCK, Z_TREES}) {
+        Bytes a, b;
+        const auto ours = stops([&](z_streamp s) { return inflateInit2(s, wbits); }, ::inflate,
+                                ::inflateEnd, stream, flush, &a);
+        const auto theirs = stops(
+            [&](z_streamp s) {
+              return z.inflateInit2_(s, wbits, z.zlibVersion(), sizeof(z_stream));
+            },
+            z.inflate, z.inflateEnd, stream, flush, &b);
+        ASSERT_EQ(ours.size(), theirs.size()) << smp.name << " " << wbits << " " << flush;
+        for (size_t i = 0; i < ours.size(); ++i)
+          ASSERT_TRUE(ours[i] == theirs[i])
+              << smp.name << " stop " << i << ": rc " << ours[i].rc << "/" << theirs[i].rc
+              << " in " << ours[i].total_in << "/" << theirs[i].total_in << " out "
+              << ours[i].total_out << "/" << theirs[i].total_out << " type " << ours[i].data_type
+              << "/" << theirs[i].data_type;
+        EXPECT_EQ(a, in);
+      }
+    }
+  }
+}
+
+// Z_BLOCK part-way through a stream the accelerator started.
+TEST(ZlibInflateApi, BlockStopAfterTheAcceleratorStarted) {
+  const Bytes in = text_bytes(400000, 41);
+  const Bytes stream = ref_compress(in, 6, 15);
+  for (size_t first : {size_t{10}, size_t{1000}, stream.size() / 2}) {
+    z_stream s{};
+    ASSERT_EQ(inflateInit(&s), Z_OK);
+    Bytes out(in.size() + 10);
+    s.next_in = const_cast<Bytef*>(stream.data());
+    s.avail_in = static_cast<uInt>(first);
+    s.next_out = out.data();
+    s.avail_out = static_cast<uInt>(out.size());
+    ASSERT_EQ(inflate(&s, Z_NO_FLUSH), Z_OK);
+    s.avail_in = static_cast<uInt>(stream.size() - (s.next_in - stream.data()));
+    int rc, blocks = 0;
+    while ((rc = inflate(&s, Z_BLOCK)) == Z_OK) {
+      ASSERT_LT(++blocks, 100000);
+      if (s.data_type & 128) {
+        EXPECT_LE(s.data_type & 7, 7);
+      }
+    }
+    ASSERT_EQ(rc, Z_STREAM_END) << s.msg;
+    EXPECT_EQ(Bytes(out.begin(), out.begin() + s.total_out), in);
+    inflateEnd(&s);
+  }
+}
+
+TEST(ZlibInflateApi, PrimeThenRawData) {
+  const Bytes in = text_bytes(20000, 42);
+  const Bytes stream = ref_compress(in, 6, -15);
+  // Feed the first byte's bits through inflatePrime, the rest as input.
+  for (int k : {1, 5, 8}) {
+    z_stream s{};
+    ASSERT_EQ(inflateInit2(&s, -15), Z_OK);
+    ASSERT_EQ(inflatePrime(&s, k, stream[0] & ((1 << k) - 1)), Z_OK);
+    // The byte's other bits follow as a second prime.
+    if (k < 8) {
+      ASSERT_EQ(inflatePrime(&s, 8 - k, stream[0] >> k), Z_OK);
+    }
+    Bytes out(in.size() + 10);
+    s.next_in = const_cast<Bytef*>(stream.data() + 1);
+    s.avail_in = static_cast<uInt>(stream.size() - 1);
+    s.next_out = out.data();
+    s.avail_out = static_cast<uInt>(out.size());
+    ASSERT_EQ(inflate(&s, Z_FINISH), Z_STREAM_END) << k;
+    out.resize(s.total_out);
+    EXPECT_EQ(out, in);
+    inflateEnd(&s);
+  }
+}
+
+TEST(ZlibInflateApi, SyncFindsTheNextFullFlushAsZlib) {
+  const RefZlib& z = ref();
+  // A raw stream with full flushes, damaged near its start.
+  const Bytes in = text_bytes(200000, 43);
+  z_stream d{};
+  ASSERT_EQ(z.deflateInit2_(&d, 6, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY, z.zlibVersion(),
+                            sizeof(z_stream)),
+            Z_OK);
+  Bytes stream(300000);
+  d.next_out = stream.data();
+  d.avail_out = static_cast<uInt>(stream.size());
+  for (size_t pos = 0; pos < in.size(); pos += 50000) {
+    d.next_in = const_cast<Bytef*>(in.data() + pos);
+    d.avail_in = 50000;
+    ASSERT_EQ(z.deflate(&d, pos + 50000 < in.size() ? Z_FULL_FLUSH : Z_FINISH),
+              pos + 50000 < in.size() ? Z_OK : Z_STREAM_END);
+  }
+  stream.resize(d.total_out);
+  z.deflateEnd(&d);
+  stream[20] ^= 0xff;
+  auto run = [&](bool ours) {
+    z_stream s{};
+    const int init =
+        ours ? inflateInit(&s) : z.inflateInit2_(&s, 15, z.zlibVersion(), sizeof(z_stream));
+    EXPECT_EQ(init, Z_OK);
+    Bytes out(in.size() + 10);
+    s.next_in = stream.data();
+    s.avail_in = static_cast<uInt>(stream.size());
+    s.next_out = out.data();
+    s.avail_out = static_cast<uInt>(out.size());
+    std::vector<long> trace;
+    for (int i = 0; i < 20; ++i) {
+      int rc = ours ? inflate(&s, Z_NO_FLUSH) : z.inflate(&s, Z_NO_FLUSH);
+      trace.push_back(rc);
+      trace.push_back(static_cast<long>(s.total_in));
+      if (rc == Z_DATA_ERROR) {
+        rc = ours ? inflateSync(&s) : z.inflateSync(&s);
+        trace.push_back(rc);
+        trace.push_back(static_cast<long>(s.total_in));
+        if (rc != Z_OK) break;
+        continue;
+      }
+      if (rc != Z_OK) break;
+    }
+    trace.push_back(static_cast<long>(s.total_out));
+    trace.push_back(std::memcmp(out.data() + 50000, in.data() + 50000, 150000) == 0);
+    ours ? inflateEnd(&s) : z.inflateEnd(&s);
+    return trace;
+  };
+  EXPECT_EQ(run(true), run(false));
+}
+
+TEST(ZlibInflateApi, CopyResetWindowAndValidate) {
+  const Bytes in = text_bytes(300000, 44);
+  const Bytes stream = ref_compress(in, 6, 15);
+  z_stream s{};
+  ASSERT_EQ(inflateInit(&s), Z_OK);
+  Bytes out(in.size());
+  s.next_in = const_cast<Bytef*>(stream.data());
+  s.avail_in = static_cast<uInt>(stream.size() / 2);
+  s.next_out = out.data();
+  s.avail_out = static_cast<uInt>(out.size());
+  ASSERT_EQ(inflate(&s, Z_NO_FLUSH), Z_OK);
+  z_stream c{};
+  ASSERT_EQ(inflateCopy(&c, &s), Z_OK);
+  Bytes out2(out);
+  c.next_out = out2.data() + s.total_out;
+  for (z_stream* x : {&s, &c}) {
+    x->avail_in = static_cast<uInt>(stream.size() - (x->next_in - stream.data()));
+    ASSERT_EQ(inflate(x, Z_FINISH), Z_STREAM_END);
+  }
+  EXPECT_EQ(out, in);
+  EXPECT_EQ(out2, in);
+  inflateEnd(&c);
+  // Reset2 to a raw stream with a small window: a distance beyond it fails
+  // as in zlib.
+  const Bytes far = ref_compress(in, 6, -15);
+  for (int wb : {-9, -12, -15}) {
+    ASSERT_EQ(inflateReset2(&s, wb), Z_OK);  // (the stream itself is unused here)
+    InflateResult mine = nxz_inflate(far, wb);
+    InflateResult theirs = ref_inflate_run(far, wb);
+    EXPECT_EQ(mine.rc, theirs.rc) << wb;
+    EXPECT_EQ(mine.msg, theirs.msg) << wb;
+    EXPECT_EQ(mine.out, theirs.out) << wb;
+  }
+  EXPECT_EQ(inflateReset2(&s, 7), Z_STREAM_ERROR);
+  EXPECT_EQ(inflateReset2(&s, 48 + 15), Z_STREAM_ERROR);
+  // Validation off: a bad check value passes.
+  Bytes bad = stream;
+  bad.back() ^= 1;
+  ASSERT_EQ(inflateReset2(&s, 15), Z_OK);
+  ASSERT_EQ(inflateValidate(&s, 0), Z_OK);
+  s.next_in = bad.data();
+  s.avail_in = static_cast<uInt>(bad.size());
+  s.next_out = out.data();
+  s.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&s, Z_FINISH), Z_STREAM_END);
+  EXPECT_EQ(inflateUndermine(&s, 1), Z_DATA_ERROR);
+  EXPECT_EQ(inflateMark(nullptr), -(1L << 16));
+  EXPECT_NE(inflateCodesUsed(&s), static_cast<unsigned long>(-1));
+  EXPECT_EQ(inflateEnd(&s), Z_OK);
+}
+
+TEST(ZlibInflateApi, GetDictionaryIsTheLastWindow) {
+  const Bytes in = text_bytes(100000, 45);
+  const Bytes stream = ref_compress(in, 6, -15);
+  z_stream s{};
+  ASSERT_EQ(inflateInit2(&s, -15), Z_OK);
+  Bytes out(in.size());
+  s.next_in = const_cast<Bytef*>(stream.data());
+  s.avail_in = static_cast<uInt>(stream.size());
+  s.next_out = out.data();
+  s.avail_out = static_cast<uInt>(out.size());
+  ASSERT_EQ(inflate(&s, Z_FINISH), Z_STREAM_END);
+  Bytes dict(32768);
+  uInt n = 0;
+  ASSERT_EQ(inflateGetDictionary(&s, dict.data(), &n), Z_OK);
+  ASSERT_EQ(n, 32768u);
+  EXPECT_TRUE(std::equal(dict.begin(), dict.end(), in.end() - 32768));
+  inflateEnd(&s);
+}
+
+unsigned back_in(void* desc, unsigned char** buf) {
+  auto* b = static_cast<std::pair<Bytes*, size_t>*>(desc);
+  if (b->second >= b->first->size()) return 0;
+  const size_t n = std::min<size_t>(777, b->first->size() - b->second);
+  *buf = b->first->data() + b->second;
+  b->second += n;
+  return static_cast<unsigned>(n);
+}
+int back_out(void* desc, unsigned char* buf, unsigned len) {
+  static_cast<Bytes*>(desc)->insert(static_cast<Bytes*>(desc)->end(), buf, buf + len);
+  return 0;
+}
+
+TEST(ZlibInflateApi, InflateBack) {
+  const Bytes in = text_bytes(100000, 46);
+  Bytes stream = ref_compress(in, 6, -15);
+  std::vector<unsigned char> window(1 << 15);
+  z_stream s{};
+  ASSERT_EQ(inflateBackInit(&s, 15, window.data()), Z_OK);
+  std::pair<Bytes*, size_t> src{&stream, 0};
+  Bytes out;
+  s.next_in = nullptr;
+  s.avail_in = 0;
+  EXPECT_EQ(inflateBack(&s, back_in, &src, back_out, &out), Z_STREAM_END);
+  EXPECT_EQ(out, in);
+  stream[stream.size() / 2] ^= 0x55;
+  src.second = 0;
+  out.clear();
+  const int rc = inflateBack(&s, back_in, &src, back_out, &out);
+  EXPECT_TRUE(rc == Z_DATA_ERROR || rc == Z_STREAM_END);
+  EXPECT_EQ(inflateBackEnd(&s), Z_OK);
+}
+
+TEST(ZlibInflateApi, MisuseIsStreamErrorOrVersionError) {
+  z_stream s{};
+  EXPECT_EQ(inflate(nullptr, Z_NO_FLUSH), Z_STREAM_ERROR);
+  EXPECT_EQ(inflate(&s, Z_NO_FLUSH), Z_STREAM_ERROR);
+  EXPECT_EQ(inflateInit_(&s, "2.0", sizeof(z_stream)), Z_VERSION_ERROR);
+  EXPECT_EQ(inflateInit_(&s, ZLIB_VERSION, 3), Z_VERSION_ERROR);
+  EXPECT_EQ(inflateInit2(&s, 16 + 7), Z_STREAM_ERROR);
+  ASSERT_EQ(inflateInit(&s), Z_OK);
+  EXPECT_EQ(deflate(&s, Z_NO_FLUSH), Z_STREAM_ERROR);
+  EXPECT_EQ(deflateEnd(&s), Z_STREAM_ERROR);
+  Bytes out(10);
+  s.next_out = nullptr;
+  EXPECT_EQ(inflate(&s, Z_NO_FLUSH), Z_STREAM_ERROR);
+  s.next_out = out.data();
+  s.avail_out = 10;
+  EXPECT_EQ(inflate(&s, Z_NO_FLUSH), Z_BUF_ERROR);  // no input: no progress
+  EXPECT_EQ(inflateGetHeader(&s, nullptr), Z_STREAM_ERROR);  // a zlib-only stream
+  EXPECT_EQ(inflateEnd(&s), Z_OK);
+  EXPECT_EQ(inflate(&s, Z_NO_FLUSH), Z_STREAM_ERROR);
+  ASSERT_EQ(inflateInit2(&s, -15), Z_OK);
+  gz_header h{};
+  EXPECT_EQ(inflateGetHeader(&s, &h), Z_STREAM_ERROR);  // not a gzip stream
+  inflateEnd(&s);
+}
+
+}  // namespace
+}  // namespace nxz::test
