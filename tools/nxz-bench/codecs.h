@@ -63,6 +63,12 @@ std::unique_ptr<Codec> make_engine(nxz_backend backend, std::string* error);
 // the software path would: synchronously, without the residency model.
 std::unique_ptr<Codec> make_driver(nxz_backend backend, bool dynamic, std::string* error);
 
+// The library through its zlib API (libnxz.so, opened privately): raw
+// deflate/inflate streams at `level`, whole buffers (buffer 0) or input
+// and output handed over `buffer` bytes at a time. nullptr and *error when
+// the library cannot be loaded.
+std::unique_ptr<Codec> make_api(int level, size_t buffer, std::string* error);
+
 // The emulated engine's settings for timing it: jobs on the caller's thread
 // and no page-residency model, unless NXZ_EMU_FAULTS asks for injection.
 nxz_emu_config bench_emu_config();

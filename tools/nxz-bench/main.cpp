@@ -214,6 +214,18 @@ std::vector<Entry> make_codecs(const Options& o) {
       if (!d.owned) d.unavailable = {"nxz", dynamic ? "dht" : "fht+drv", 0, 0, 0, 0, err, ""};
       list.push_back(std::move(d));
     }
+    // Through the zlib API, as programs call it: one-shot at each level,
+    // and streaming with 4 KiB and 64 KiB buffers at the default level.
+    for (int level : o.levels) {
+      Entry a = own(make_api(level, 0, &err));
+      if (!a.owned) a.unavailable = {"nxz-api", std::to_string(level), 0, 0, 0, 0, err, ""};
+      list.push_back(std::move(a));
+    }
+    for (size_t buffer : {size_t{4096}, size_t{65536}}) {
+      Entry a = own(make_api(6, buffer, &err));
+      if (!a.owned) a.unavailable = {"nxz-api", "6 s" + std::to_string(buffer / 1024) + "K", 0, 0, 0, 0, err, ""};
+      list.push_back(std::move(a));
+    }
   }
   Codec* baseline = nullptr;
   for (int level : o.levels) {
