@@ -63,6 +63,11 @@ nxz_window* make_proxy() {
 
 }  // namespace
 
+void api_window_retire() {
+  t_window.w = nullptr;
+  t_window.pid = 0;
+}
+
 nxz_window* api_window() {
   static nxz_window* const w = make_proxy();
   return w;

@@ -13,4 +13,10 @@ namespace nxz::api {
 // nullptr when no window can be opened at all: streams then use software.
 nxz_window* api_window();
 
+// After a request on the calling thread's window timed out: that window
+// holds a credit that may never return, and closing it would wait for it
+// (contract §8.6). It is given up, never closed; the thread's next request
+// opens a new one.
+void api_window_retire();
+
 }  // namespace nxz::api

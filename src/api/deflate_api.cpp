@@ -231,7 +231,12 @@ bool engine_block(DeflateState& s, bool final) {
                                               s.pend.tail(), cap, &took, &made);
     if (st != engine::Status::kOk || (took == 0 && made == 0)) {
       // The accelerator failed: the rest of this block and of the stream
-      // go to software, from exactly here.
+      // go to software, from exactly here. After a timeout the request's
+      // target (our pending buffer) and the window are given up.
+      if (s.eng->abandoned_target()) {
+        if (!s.pend.abandon(s.strm)) return false;
+        api_window_retire();
+      }
       const size_t h = s.hist + done;
       const size_t keep = std::min(h, kHistory);
       std::memmove(s.win, s.win + h - keep, keep + n);
@@ -436,6 +441,7 @@ int deflate(z_streamp strm, int flush) {
       (s->phase >= DeflateState::Phase::kFinishing && flush != Z_FINISH))
     return nxz::api::fail(strm, Z_STREAM_ERROR);
   if (strm->avail_out == 0) return nxz::api::fail(strm, Z_BUF_ERROR);
+  const uLong in0 = strm->total_in, out0 = strm->total_out;
   const int old_flush = s->last_flush;
   s->last_flush = flush;
   if (!s->pend.empty()) {
@@ -450,11 +456,16 @@ int deflate(z_streamp strm, int flush) {
   }
   if (s->phase >= DeflateState::Phase::kFinishing && strm->avail_in != 0)
     return nxz::api::fail(strm, Z_BUF_ERROR);
+  int rc;
   try {
-    return nxz::api::run(*s, flush);
+    rc = nxz::api::run(*s, flush);
   } catch (...) {  // nothing may cross the C ABI
     return nxz::api::fail(strm, Z_MEM_ERROR);
   }
+  // Z_BUF_ERROR means no progress: output handed over earlier in this call
+  // (say, blocks a failed accelerator left pending) is progress.
+  if (rc == Z_BUF_ERROR && (strm->total_in != in0 || strm->total_out != out0)) rc = Z_OK;
+  return rc;
 }
 
 int deflateEnd(z_streamp strm) {

@@ -216,7 +216,9 @@ Body engine_body(InflateState& s, int* ret) {
   }
   // A corrupt stream (or a failed accelerator): software decodes the rest
   // from the start of the request that failed, so the verdict, the message
-  // and the output before the error are zlib's.
+  // and the output before the error are zlib's. A window whose request
+  // timed out is given up (its credit may never return).
+  if (s.eng->abandoned_target()) api_window_retire();
   if (!to_soft(s)) {
     if (st == engine::Status::kDataError) {
       *ret = bad(s, s.eng->message());

@@ -49,6 +49,16 @@ void Pending::release(z_streamp strm) {
   cap_ = pos_ = len_ = 0;
 }
 
+bool Pending::abandon(z_streamp strm) {
+  auto* p = static_cast<uint8_t*>(stream_alloc(strm, cap_ ? cap_ : 1));
+  if (!p) return false;
+  if (len_ > pos_) std::memcpy(p, buf_ + pos_, len_ - pos_);
+  buf_ = p;  // the old buffer is deliberately never freed
+  len_ -= pos_;
+  pos_ = 0;
+  return true;
+}
+
 bool Pending::copy_to(z_streamp to_strm, Pending* to) const {
   *to = Pending{};
   if (!cap_) return true;

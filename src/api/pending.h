@@ -23,6 +23,9 @@ class Pending {
   void drain(z_streamp strm);
   void clear() { pos_ = len_ = 0; }
   void release(z_streamp strm);
+  // Moves what is pending to a new buffer and gives up the old one without
+  // freeing it: an abandoned accelerator request may still write there.
+  bool abandon(z_streamp strm);
   // The last n bytes produced (n <= len of the current contents).
   const uint8_t* last(size_t n) const { return buf_ + len_ - n; }
   size_t produced() const { return len_; }

@@ -81,10 +81,13 @@ void Deflater::sample_table(const uint8_t* in, size_t n) {
   job_->set_source(&src, 1);
   job_->set_target(&dst, 1);
   uint32_t lit[kLitLenSymbols] = {}, dist[kDistSymbols] = {};
-  if (job_->run(nx::kFcCompressFhtCount) == JobStatus::kComplete && !job_->terminated()) {
+  const JobStatus js = job_->run(nx::kFcCompressFhtCount);
+  if (js == JobStatus::kComplete && !job_->terminated()) {
     for (int i = 0; i < kLitLenSymbols; ++i) lit[i] = job_->cpb().out_lzcount(i);
     for (int i = 0; i < kDistSymbols; ++i) dist[i] = job_->cpb().out_lzcount(kLitLenSymbols + i);
   }
+  // A request that timed out may still write its target: never free it.
+  if (js == JobStatus::kTimeout) new std::vector<uint8_t>(std::move(scratch));
   table_ = build_dht(lit, dist, true);
   have_table_ = true;
 }

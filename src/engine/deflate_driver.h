@@ -40,6 +40,9 @@ class Deflater {
   uint32_t adler() const { return adler_; }
   void reset_checksums() { crc_ = 0, adler_ = 1; }
   const char* message() const { return msg_; }
+  // A request timed out: the `out` buffer of the call that failed may
+  // still be written by the accelerator (Job::abandoned_target).
+  bool abandoned_target() const { return job_->abandoned_target(); }
 
  private:
   // How one request ended, inside the Deflater only.

@@ -204,6 +204,11 @@ Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t
   if (js != JobStatus::kComplete) {
     msg_ = js == JobStatus::kTimeout ? "accelerator request timed out"
                                      : "accelerator request failed";
+    if (js == JobStatus::kTimeout && !p->direct) {
+      // The request may still write buf_: give that memory up for good.
+      new std::vector<uint8_t>(std::move(buf_));
+      buf_ = {};
+    }
     *fail = Status::kError;
     return Verdict::kFail;
   }

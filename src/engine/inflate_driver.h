@@ -46,6 +46,10 @@ class Inflater {
   uint32_t crc() const { return crc_; }
   uint32_t adler() const { return adler_; }
   const char* message() const { return msg_; }
+  // A request timed out. Its target may still be written: the internal
+  // buffer was given up (never freed); the caller's `out` of the failing
+  // call, when it was decoded into directly, is the caller's to abandon.
+  bool abandoned_target() const { return job_->abandoned_target(); }
   void reset();
 
   // Starts the stream with `n` bytes of history (a preset dictionary): the

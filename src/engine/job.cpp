@@ -221,18 +221,25 @@ void Job::touch_after_fault(uint64_t addr, bool first_fault) {
 }
 
 void Job::replace_block() {
-  // The abandoned request may still complete and write its CSB and CPB:
-  // that memory is never reused or freed. It is kept on a process-wide list
-  // (2 KiB per timeout) rather than lost.
+  // The abandoned request may still complete: it may write its CSB and
+  // CPB, and read its DDE lists late and write the target they name then.
+  // None of that memory is reused or freed: it is kept on a process-wide
+  // list (2 KiB + two lists per timeout) rather than lost, and this job
+  // goes on with fresh blocks.
   static std::mutex mu;
-  static auto* abandoned = new std::vector<nx::RequestBlock*>;  // never destroyed
+  static auto* abandoned = new std::vector<void*>;  // never destroyed
   {
     std::lock_guard<std::mutex> lock(mu);
     abandoned->push_back(rb_);
+    abandoned->push_back(src_.dde);
+    abandoned->push_back(dst_.dde);
   }
   nx::RequestBlock* fresh = new_block();
   std::memcpy(&fresh->cpb, &rb_->cpb, sizeof fresh->cpb);
   rb_ = fresh;
+  src_.dde = new_list();
+  dst_.dde = new_list();
+  abandoned_target_ = true;
 }
 
 JobStatus Job::run(uint8_t fc) {

@@ -64,6 +64,11 @@ class Job {
   bool terminated() const { return rb_->csb.ce() & nx::kCeTermination; }
   uint32_t tpbc() const { return rb_->csb.tpbc(); }
 
+  // A request timed out (kTimeout) since this job was made: its target may
+  // still be written by the accelerator at any time, so whoever owns that
+  // memory must never reuse or free it.
+  bool abandoned_target() const { return abandoned_target_; }
+
  private:
   struct List {
     nx::Dde* dde;  // kMaxPieces entries, 16-aligned
@@ -82,6 +87,7 @@ class Job {
   const DriverConfig& cfg_;
   nx::RequestBlock* rb_;
   List src_, dst_;
+  bool abandoned_target_ = false;
 };
 
 // Largest source (history included) one request on `w` should carry: 1 MiB,
