@@ -23,7 +23,9 @@ VasCounters g_vas_totals;
 namespace {
 
 // A forked child has none of its parent's threads: instances and windows
-// created before the fork are left alone in the child (pastes refused).
+// created before the fork are left alone in the child (pastes refused,
+// close a no-op). The accelerator interface never pastes on them there: an
+// inherited window attaches a new send window in the child (window.cpp).
 std::atomic<uint32_t> g_generation{0};
 thread_local pid_t t_tid = 0;
 

@@ -1,6 +1,9 @@
 // The C surface of the emulated port: its entry point behind the accelerator
 // interface (accel_port.h) and the emulator's own controls (nxz/emulated.h),
 // over an emulated VAS.
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -52,9 +55,42 @@ void emulated_close(nxz_window* w);
 
 const nxz::port::Ops kEmulatedOps = {NXZ_BACKEND_EMULATED, emulated_paste, emulated_close};
 
-// An emulated window: the dispatcher's header, then the send window.
-struct EmulatedWindow : nxz_window {
+// What a window was opened with: enough to open the same window again in a
+// forked child. Never changed after open, so a child may read it whatever
+// the parent's threads were doing at the fork.
+struct Settings {
+  uint32_t credits = nxz::emu::kDefaultCredits;
+  uint32_t stuck_warn_ms = nxz::emu::kDefaultStuckWarnMs;
+  nxz::emu::EngineConfig engine;
+  nxz::emu::FaultSpec spec;
+  uint64_t fault_seed = 0;
+  nxz::emu::VasKey key;
+};
+
+// A send window on a VAS instance of the process that opened it.
+struct Attachment {
+  pid_t pid;  // getpid() at open
   SendWindow win;
+};
+
+// An emulated window: the dispatcher's header, its settings, and the send
+// window it uses in the current process.
+//
+// Contract §9.4: a forked child never uses its parent's window; it opens
+// its own (the POWER9 port reopens at the child's first paste, and so does
+// this one). The inherited attachment names a VAS instance whose engine and
+// handler threads exist only in the parent, and whose locks may have been
+// held by them at the fork, so the child neither pastes on it nor closes or
+// frees it: it attaches a new send window on a new instance and leaks the
+// inherited one. The parent's state is never touched by the child (its
+// pages are the child's copies anyway).
+struct EmulatedWindow : nxz_window {
+  Settings settings;
+  // In a child the inherited attachment is replaced, never modified, and
+  // without a lock, so that nothing inherited is ever locked there. Threads
+  // of one child that attach at once race by compare-exchange; the losers
+  // close their own attachment.
+  mutable std::atomic<Attachment*> current{nullptr};
 };
 
 EmulatedWindow* emulated(nxz_window* w) {
@@ -64,18 +100,67 @@ const EmulatedWindow* emulated(const nxz_window* w) {
   return w && w->ops == &kEmulatedOps ? static_cast<const EmulatedWindow*>(w) : nullptr;
 }
 
+// A new send window with `st`, attached to the calling process's instance
+// for st.key: -ENOMEM or -EAGAIN (no thread for a new instance) on failure.
+int attach_new(const Settings& st, Attachment** out) {
+  auto* a = new (std::nothrow) Attachment{getpid(), {}};
+  if (!a) return -ENOMEM;
+  SendWindow& s = a->win;
+  s.engine = st.engine;
+  s.credits_initial = st.credits;
+  s.stuck_warn_ms = st.stuck_warn_ms;
+  s.injector.configure(st.spec, st.fault_seed);
+  VasInstance* vas = nullptr;
+  try {
+    vas = VasInstance::acquire(st.key);
+  } catch (...) {  // no thread or memory for a new instance
+    delete a;
+    return -EAGAIN;
+  }
+  vas->attach(&s);
+  *out = a;
+  return 0;
+}
+
+// Waits for every credit of `a` (close's rule, §8.6), then frees it.
+void detach(Attachment* a) {
+  VasInstance* vas = a->win.vas;
+  vas->close(&a->win);
+  VasInstance::release(vas);
+  delete a;
+}
+
+// The send window `e` uses in this process, attached now if `e` was opened
+// by another one (this is a forked child's first use of it); nullptr when
+// that attach fails, and the next use tries again.
+Attachment* attachment(const EmulatedWindow* e) {
+  Attachment* a = e->current.load(std::memory_order_acquire);
+  if (a->pid == getpid()) return a;
+  Attachment* fresh = nullptr;
+  if (attach_new(e->settings, &fresh) != 0) return nullptr;
+  if (e->current.compare_exchange_strong(a, fresh, std::memory_order_acq_rel)) return fresh;
+  // Another thread of this process attached first: `a` is now its window.
+  detach(fresh);
+  return a;
+}
+
 int emulated_paste(nxz_window* w, const void* crb) {
   nx::Crb copy;
   std::memcpy(copy.raw, crb, nx::kCrbSize);
-  SendWindow& s = static_cast<EmulatedWindow*>(w)->win;
+  Attachment* a = attachment(static_cast<EmulatedWindow*>(w));
+  // Not attached yet (no memory or thread): what a window that cannot take
+  // the CRB answers, and the caller retries, as after a failed reopen on
+  // POWER9.
+  if (!a) return NXZ_PASTE_BUSY;
+  SendWindow& s = a->win;
   return s.vas->paste(&s, copy);
 }
 
 void emulated_close(nxz_window* w) {
   auto* e = static_cast<EmulatedWindow*>(w);
-  VasInstance* vas = e->win.vas;
-  vas->close(&e->win);
-  VasInstance::release(vas);
+  Attachment* a = e->current.load(std::memory_order_acquire);
+  // In a child that never used the window, `a` is the parent's: left alone.
+  if (a->pid == getpid()) detach(a);
   delete e;
 }
 
@@ -86,47 +171,59 @@ int nxz::port::emulated_open(const nxz_emu_config* emu, nxz_window** out) {
   if (emu) cfg = *emu;
   if (cfg.credits > nxz::emu::kMaxCredits || cfg.fifo_entries > nxz::emu::kMaxFifoEntries)
     return -EINVAL;
-  nxz::emu::FaultSpec spec;
-  if (!fault_spec(emu, &spec)) return -EINVAL;
 
   auto* w = new (std::nothrow) EmulatedWindow;
   if (!w) return -ENOMEM;
   w->ops = &kEmulatedOps;
-  SendWindow& s = w->win;
-  s.engine.limit_high = cfg.limit_high;
-  s.engine.limit_low = cfg.limit_low;
-  s.engine.priority_queued = cfg.priority_queued != 0;
-  if (cfg.dde_limit) s.engine.dde_limit = cfg.dde_limit;
-  if (cfg.credits) s.credits_initial = cfg.credits;
-  if (cfg.stuck_warn_ms) s.stuck_warn_ms = cfg.stuck_warn_ms;
-  s.injector.configure(spec, cfg.fault_seed);
-
-  nxz::emu::VasKey key;
-  if (cfg.fifo_entries) key.fifo_entries = cfg.fifo_entries;
-  key.synchronous = cfg.synchronous != 0;
-  VasInstance* vas = nullptr;
-  try {
-    vas = VasInstance::acquire(key);
-  } catch (...) {  // no thread or memory for a new instance
+  Settings& st = w->settings;
+  if (!fault_spec(emu, &st.spec)) {
     delete w;
-    return -EAGAIN;
+    return -EINVAL;
   }
-  vas->attach(&s);
+  st.engine.limit_high = cfg.limit_high;
+  st.engine.limit_low = cfg.limit_low;
+  st.engine.priority_queued = cfg.priority_queued != 0;
+  if (cfg.dde_limit) st.engine.dde_limit = cfg.dde_limit;
+  if (cfg.credits) st.credits = cfg.credits;
+  if (cfg.stuck_warn_ms) st.stuck_warn_ms = cfg.stuck_warn_ms;
+  st.fault_seed = cfg.fault_seed;
+  if (cfg.fifo_entries) st.key.fifo_entries = cfg.fifo_entries;
+  st.key.synchronous = cfg.synchronous != 0;
+
+  Attachment* a = nullptr;
+  if (const int rc = attach_new(st, &a); rc != 0) {
+    delete w;
+    return rc;
+  }
+  w->current.store(a, std::memory_order_release);
   *out = w;
   return 0;
 }
 
 // ------------------------------------------------------------ nxz/emulated.h
-// A window of another port is refused with -EINVAL.
+// A window of another port is refused with -EINVAL. In a forked child each
+// of these refers to the child's own send window, attached at its first use
+// there exactly as a paste does (-EAGAIN, or id 0, when that fails).
+
+namespace {
+
+SendWindow* send_window(const EmulatedWindow* e) {
+  Attachment* a = attachment(e);
+  return a ? &a->win : nullptr;
+}
+
+}  // namespace
 
 extern "C" int nxz_emu_get_stats(const nxz_window* w, nxz_emu_stats* out) {
   using nxz::emu::g_vas_totals;
   using nxz::emu::g_window_totals;
   const EmulatedWindow* e = emulated(w);
   if (w && !e) return -EINVAL;
+  SendWindow* s = e ? send_window(e) : nullptr;
+  if (e && !s) return -EAGAIN;
   std::memset(out, 0, sizeof *out);
-  const nxz::emu::WindowCounters& wc = e ? e->win.counters : g_window_totals;
-  const nxz::emu::VasCounters& vc = e ? e->win.vas->counters() : g_vas_totals;
+  const nxz::emu::WindowCounters& wc = s ? s->counters : g_window_totals;
+  const nxz::emu::VasCounters& vc = s ? s->vas->counters() : g_vas_totals;
   auto get = [](const nxz::emu::Counter& c) { return c.load(std::memory_order_relaxed); };
   out->pastes_accepted = get(wc.pastes_accepted);
   out->busy_no_credit = get(wc.busy_no_credit);
@@ -150,12 +247,11 @@ extern "C" int nxz_emu_get_stats(const nxz_window* w, nxz_emu_stats* out) {
   out->hung_reclaimed = get(vc.hung_reclaimed);
   out->warnings = get(vc.warnings);
   out->windows_open = static_cast<uint32_t>(get(vc.windows_open));
-  if (e) {
-    const SendWindow& s = e->win;
-    VasInstance* vas = s.vas;
-    out->pswid = s.pswid;
-    out->credits_initial = s.credits_initial;
-    vas->credit_snapshot(&s, &out->credits_available, &out->credits_hung);
+  if (s) {
+    VasInstance* vas = s->vas;
+    out->pswid = s->pswid;
+    out->credits_initial = s->credits_initial;
+    vas->credit_snapshot(s, &out->credits_available, &out->credits_hung);
     out->fifo_entries = vas->fifo().size();
     out->fifo_credits = vas->fifo().credits();
     out->fifo_depth = vas->fifo().depth();
@@ -165,34 +261,43 @@ extern "C" int nxz_emu_get_stats(const nxz_window* w, nxz_emu_stats* out) {
 
 extern "C" uint32_t nxz_emu_window_id(const nxz_window* w) {
   const EmulatedWindow* e = emulated(w);
-  return e ? e->win.pswid : 0;
+  const SendWindow* s = e ? send_window(e) : nullptr;
+  return s ? s->pswid : 0;
 }
 
 extern "C" int nxz_emu_pause(nxz_window* w, unsigned parts) {
   EmulatedWindow* e = emulated(w);
-  if (!e || e->win.vas->synchronous()) return -EINVAL;
-  e->win.vas->pause(parts, true);
+  if (!e || e->settings.key.synchronous) return -EINVAL;
+  SendWindow* s = send_window(e);
+  if (!s) return -EAGAIN;
+  s->vas->pause(parts, true);
   return 0;
 }
 
 extern "C" int nxz_emu_resume(nxz_window* w, unsigned parts) {
   EmulatedWindow* e = emulated(w);
-  if (!e || e->win.vas->synchronous()) return -EINVAL;
-  e->win.vas->pause(parts, false);
+  if (!e || e->settings.key.synchronous) return -EINVAL;
+  SendWindow* s = send_window(e);
+  if (!s) return -EAGAIN;
+  s->vas->pause(parts, false);
   return 0;
 }
 
 extern "C" int nxz_emu_step(nxz_window* w, uint32_t jobs) {
   EmulatedWindow* e = emulated(w);
-  if (!e || e->win.vas->synchronous()) return -EINVAL;
-  e->win.vas->step(jobs);
+  if (!e || e->settings.key.synchronous) return -EINVAL;
+  SendWindow* s = send_window(e);
+  if (!s) return -EAGAIN;
+  s->vas->step(jobs);
   return 0;
 }
 
 extern "C" int nxz_emu_fifo_peek(const nxz_window* w, uint32_t back, void* entry) {
   const EmulatedWindow* e = emulated(w);
   if (!e) return -EINVAL;
-  const nxz::emu::FaultFifo& fifo = e->win.vas->fifo();
+  const SendWindow* s = send_window(e);
+  if (!s) return -EAGAIN;
+  const nxz::emu::FaultFifo& fifo = s->vas->fifo();
   if (back >= fifo.size()) return -EINVAL;
   const nx::Crb copy = fifo.peek(back);
   std::memcpy(entry, copy.raw, nx::kCrbSize);
@@ -206,6 +311,8 @@ extern "C" int nxz_emu_fifo_paste(nxz_window* w, const void* entry) {
   std::memcpy(copy.raw, entry, nx::kCrbSize);
   // An entry carrying both invalid marks would stop every later drain.
   if (nxz::emu::FaultFifo::is_invalid(copy)) return -EINVAL;
-  e->win.vas->paste_fault(copy, nxz::emu::FifoMeta{nxz::emu::current_tid()});
+  SendWindow* s = send_window(e);
+  if (!s) return -EAGAIN;
+  s->vas->paste_fault(copy, nxz::emu::FifoMeta{nxz::emu::current_tid()});
   return 0;
 }
