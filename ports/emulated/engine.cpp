@@ -48,6 +48,16 @@ struct Scratch {
 };
 thread_local Scratch t_scratch;
 
+// A thread keeps at most this much scratch between jobs: enough for any
+// request the driver makes (1 MiB plus history), while one job on a huge
+// target does not pin its size for the thread's lifetime.
+constexpr size_t kScratchKeep = 4u << 20;
+
+void trim_scratch() {
+  if (t_scratch.source.capacity() > kScratchKeep) std::vector<uint8_t>().swap(t_scratch.source);
+  if (t_scratch.target.capacity() > kScratchKeep) std::vector<uint8_t>().swap(t_scratch.target);
+}
+
 // §6: FC bit 0x01 forces the low register; otherwise the high one applies
 // unless higher-priority work is queued.
 uint32_t byte_count_limit(uint8_t fc, const EngineConfig& cfg) {
@@ -340,6 +350,7 @@ Outcome execute_crb(const nx::Crb& crb_in, const EngineConfig& cfg, MemoryProbe*
     DdeStatus st;
     if (!probe_range(probe, csb_addr, nx::kCsbSize, true, &st)) j.st = st;
   }
+  trim_scratch();
   if (faulted(j)) {
     fault.fault_addr = j.st.fault_addr;
     fault.fault_write = j.st.fault_write;

@@ -24,9 +24,28 @@ int fail(z_streamp strm, int code) {
 // a 32 KiB window and a matching effort; everything else is software's:
 // smaller windows (the engine's matches reach 32 KiB back), Huffman-only
 // and RLE (no matching or restricted matching), level 0 (stored blocks).
+// Without a software zlib the accelerator takes those too (its output is
+// a valid stream for them, only not zlib's choice of codes); a small window
+// it cannot honour.
 bool engine_can(const DeflateState& s) {
-  return s.wbits == 15 && s.level != 0 && s.strategy != Z_HUFFMAN_ONLY &&
-         s.strategy != Z_RLE;
+  if (s.wbits != 15) return false;
+  if (!soft_zlib()) return true;
+  return s.level != 0 && s.strategy != Z_HUFFMAN_ONLY && s.strategy != Z_RLE;
+}
+
+// Stored blocks written here: a block the accelerator failed on when
+// there is no software codec to take it.
+bool put_stored(DeflateState& s, const uint8_t* p, size_t n, bool final) {
+  do {
+    const size_t k = std::min<size_t>(n, 65535);
+    n -= k;
+    const uint8_t h[5] = {static_cast<uint8_t>(final && n == 0), static_cast<uint8_t>(k),
+                          static_cast<uint8_t>(k >> 8), static_cast<uint8_t>(~k),
+                          static_cast<uint8_t>(~k >> 8)};
+    if (!s.pend.append(s.strm, h, 5) || !s.pend.append(s.strm, p, k)) return false;
+    p += k;
+  } while (n);
+  return true;
 }
 
 void* soft_alloc(void* opaque, uInt items, uInt size) {
@@ -237,6 +256,14 @@ bool engine_block(DeflateState& s, bool final) {
         if (!s.pend.abandon(s.strm)) return false;
         api_window_retire();
       }
+      if (!soft_zlib()) {
+        const bool stored = put_stored(s, in + done, n, final);
+        if (s.eng->abandoned_target()) {
+          s.eng = std::make_unique<engine::Deflater>(api_window(), s.strategy != Z_FIXED);
+        }
+        slide(s);
+        return stored;
+      }
       const size_t h = s.hist + done;
       const size_t keep = std::min(h, kHistory);
       std::memmove(s.win, s.win + h - keep, keep + n);
@@ -424,6 +451,7 @@ int deflateInit2_(z_streamp strm, int level, int method, int windowBits, int mem
   const int rc = nxz::api::do_reset(*s);
   if (rc != Z_OK) {
     deflateEnd(strm);
+    if (!nxz::api::soft_zlib()) strm->msg = const_cast<char*>(nxz::api::kNoSoftware);
     return rc;
   }
   return Z_OK;
@@ -630,6 +658,10 @@ int deflatePrime(z_streamp strm, int bits, int value) {
                          : s->wrap == 2 ? nxz::api::put_gzip_header(*s) : true))
         return Z_MEM_ERROR;
       s->phase = DeflateState::Phase::kBusy;
+    }
+    if (!nxz::api::soft_zlib()) {
+      strm->msg = const_cast<char*>(nxz::api::kNoSoftware);
+      return Z_STREAM_ERROR;
     }
     if (!nxz::api::switch_to_soft(*s)) return Z_MEM_ERROR;
   }

@@ -129,8 +129,18 @@ bool to_soft(InflateState& s) {
   return true;
 }
 
+// Without a software zlib a smaller window is decoded by the accelerator
+// too (it cannot refuse a distance beyond the window: such a stream, which
+// zlib rejects, is then decoded).
 bool body_can_use_engine(const InflateState& s) {
-  return (s.wbits == 15 || s.wbits == 0) && api_window() != nullptr;
+  return (s.wbits == 15 || s.wbits == 0 || !soft_zlib()) && api_window() != nullptr;
+}
+
+// What a call only software can serve answers when it cannot be served.
+int soft_missing(InflateState& s) {
+  if (soft_zlib()) return Z_MEM_ERROR;
+  s.strm->msg = const_cast<char*>(kNoSoftware);
+  return Z_STREAM_ERROR;
 }
 
 enum class Body { kMore, kEnd, kStop, kError };
@@ -238,7 +248,8 @@ bool start_body(InflateState& s, int flush) {
   s.body_started = false;
   s.pre.clear();
   s.pre_pos = 0;
-  if (flush != Z_BLOCK && flush != Z_TREES && body_can_use_engine(s)) {
+  const bool fine_stops = flush == Z_BLOCK || flush == Z_TREES;
+  if ((!fine_stops || !soft_zlib()) && body_can_use_engine(s)) {
     if (!s.eng) s.eng = std::make_unique<engine::Inflater>(api_window());
     s.eng->reset();
     s.eng->set_exact_errors(true);
@@ -432,7 +443,8 @@ int run(InflateState& s, int flush) {
       case Mode::kBody: {
         int ret = Z_OK;
         // Fine-grained stops are the software decoder's.
-        if (!s.soft && (flush == Z_BLOCK || flush == Z_TREES) && !to_soft(s)) return Z_MEM_ERROR;
+        if (!s.soft && (flush == Z_BLOCK || flush == Z_TREES) && !to_soft(s))
+          return soft_missing(s);
         const bool was_soft = s.soft;
         const Body b = s.soft ? soft_body(s, flush, &ret) : engine_body(s, &ret);
         if (b == Body::kError) return ret;
@@ -621,7 +633,7 @@ int inflateSetDictionary(z_streamp strm, const Bytef* dictionary, uInt dictLengt
     s->eng->set_history(s->dict.data(), s->dict.size());
     return Z_OK;
   }
-  if (!nxz::api::to_soft(*s)) return Z_MEM_ERROR;
+  if (!nxz::api::to_soft(*s)) return nxz::api::soft_missing(*s);
   return nxz::api::soft_zlib()->inflateSetDictionary(&s->inner, dictionary, dictLength);
 }
 
@@ -657,7 +669,7 @@ int inflatePrime(z_streamp strm, int bits, int value) {
   InflateState* s = nxz::api::get(strm);
   if (!s) return Z_STREAM_ERROR;
   if (s->mode != Mode::kBody) return Z_STREAM_ERROR;  // bits inside a wrapper's header
-  if (!nxz::api::to_soft(*s)) return Z_MEM_ERROR;
+  if (!nxz::api::to_soft(*s)) return nxz::api::soft_missing(*s);
   return nxz::api::soft_zlib()->inflatePrime(&s->inner, bits, value);
 }
 
@@ -684,7 +696,7 @@ int inflateSync(z_streamp strm) {
   } else {
     s->wrap &= ~4;
   }
-  if (!nxz::api::to_soft(*s)) return Z_MEM_ERROR;
+  if (!nxz::api::to_soft(*s)) return nxz::api::soft_missing(*s);
   const nxz::api::SoftZlib* z = nxz::api::soft_zlib();
   int rc = Z_BUF_ERROR;
   if (s->pre_pos < s->pre.size()) {
@@ -708,7 +720,7 @@ int inflateSyncPoint(z_streamp strm) {
   InflateState* s = nxz::api::get(strm);
   if (!s) return Z_STREAM_ERROR;
   if (s->mode != Mode::kBody) return 0;
-  if (!nxz::api::to_soft(*s)) return Z_MEM_ERROR;
+  if (!nxz::api::to_soft(*s)) return nxz::api::soft_missing(*s);
   return nxz::api::soft_zlib()->inflateSyncPoint(&s->inner);
 }
 

@@ -40,7 +40,10 @@ SoftZlib* load() {
       "/usr/lib64/libz.so.1",
       "libz.so.1",
   };
+  // NXZ_ZLIB names the one file to use ("none": no software codec at all).
+  const bool chosen = !candidates[0].empty();
   for (const std::string& path : candidates) {
+    if (chosen && &path != &candidates[0]) break;
     void* h = open_private(path.c_str());
     if (!h) continue;
     bool complete = true;

@@ -36,8 +36,8 @@ struct SoftZlib {
 
 // The private zlib, loaded on first use; nullptr when no zlib could be
 // loaded (the library then works on the engine alone, and says so in msg
-// where only software could do what was asked). NXZ_ZLIB names the file
-// to load instead of the system's.
+// where only software could do what was asked). NXZ_ZLIB names the one
+// file to load instead of the system's; NXZ_ZLIB=none loads none.
 const SoftZlib* soft_zlib();
 
 // msg for a request only the software codec can serve, when it is absent.

@@ -10,15 +10,21 @@ namespace {
 
 constexpr size_t kPad = 16;  // zeros before the history: room to round it up
 constexpr size_t kWindow = nx::kHistoryWindow;
-constexpr size_t kWinMax = 2 * kWindow;  // history kept before trimming to 32 KiB
+// History kept before trimming back to 32 KiB: the slack saves a 32 KiB
+// move per request when requests produce little output.
+constexpr size_t kWinMax = kWindow + 16 * 1024;
 // The internal target when the caller's space is small: sized to what the
 // request is expected to produce, at most this.
 constexpr size_t kBufferMin = 4 * 1024;
+constexpr size_t kBufferSmall = 32 * 1024;
 constexpr size_t kBufferMax = 256 * 1024;
 // Caller space worth decoding into directly: below it a request's output
 // is mostly spent on cc 13 retries, so it goes through the buffer.
 constexpr size_t kDirectMin = 64 * 1024;
 constexpr size_t kDirectSmallest = 4096;  // below this source, stop shrinking in place
+// The most of the caller's space one request is given: more is never
+// needed for a request's source, and a port may have to stage its target.
+constexpr size_t kDirectMax = 8u << 20;
 constexpr size_t kMaxRatio = 1032;        // DEFLATE cannot expand more than this
 constexpr size_t kMinSource = 512;        // smallest first offer of input
 
@@ -52,7 +58,7 @@ void Inflater::reset() {
   win_len_ = 0;
   // A finished stream keeps no buffers: servers hold many idle streams.
   std::vector<uint8_t>().swap(carry_);
-  std::vector<uint8_t>().swap(pend_);
+  pend_len_ = 0;
   std::vector<uint8_t>().swap(buf_);
   std::vector<uint8_t>().swap(win_);
   pend_pos_ = 0;
@@ -84,7 +90,7 @@ void Inflater::remember(const uint8_t* p, size_t n) {
     return;
   }
   if (win_len_ + n > kWinMax) {
-    const size_t keep = std::min(win_len_, kWindow);
+    const size_t keep = std::min(win_len_, kWindow - n);  // n < kWindow here
     std::memmove(base, base + win_len_ - keep, keep);
     win_len_ = keep;
   }
@@ -95,7 +101,7 @@ void Inflater::remember(const uint8_t* p, size_t n) {
 void Inflater::deliver(uint8_t** out, size_t* out_len) {
   const size_t k = std::min(pending(), *out_len);
   if (!k) return;
-  std::memcpy(*out, pend_.data() + pend_pos_, k);
+  std::memcpy(*out, buf_.data() + pend_pos_, k);
   pend_pos_ += k;
   *out += k;
   *out_len -= k;
@@ -121,6 +127,7 @@ Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* 
     // A finished stream needs no target buffer; its history stays for
     // inflateGetDictionary, as zlib's window does.
     std::vector<uint8_t>().swap(buf_);
+    pend_len_ = pend_pos_ = 0;
   }
   return Status::kOk;
 }
@@ -162,7 +169,10 @@ Inflater::Plan Inflater::plan(size_t in_len, size_t out_len) const {
   Plan p{};
   p.direct = out_len >= kDirectMin;
   const size_t max_source = max_request_ - kWindow - kPad;
-  const size_t cap = p.direct ? out_len : kBufferMax;
+  // Through the buffer, a request makes a few times what the caller takes
+  // per call: enough to amortise a request, little memory per stream.
+  const size_t cap = p.direct ? std::min(out_len, kDirectMax)
+                              : std::clamp(4 * out_len, kBufferSmall, kBufferMax);
   p.source = std::min({avail, max_source, std::max(cap / ratio_, kMinSource)});
   return p;
 }
@@ -178,7 +188,7 @@ JobStatus Inflater::submit(const Plan& p, const uint8_t* in, uint8_t* out, size_
   if (hb != hist && p.pad_front) hb += 16;
   *hb_out = hb;
   uint8_t* target = out;
-  size_t cap = out_len;
+  size_t cap = std::min(out_len, kDirectMax);
   if (!p.direct) {
     cap = std::clamp((p.source * ratio_ + kBufferMin - 1) / kBufferMin * kBufferMin, kBufferMin,
                      kBufferMax);
@@ -289,7 +299,7 @@ void Inflater::commit(const Plan& p, size_t hb, const uint8_t** in, size_t* in_l
     *out += tpbc;
     *out_len -= tpbc;
   } else {
-    pend_.assign(target, target + tpbc);
+    pend_len_ = tpbc;  // delivered from buf_ itself before the next request
     pend_pos_ = 0;
   }
   if (used && tpbc / used >= ratio_) ratio_ = std::min(kMaxRatio, tpbc / used + 1);
@@ -369,7 +379,8 @@ std::unique_ptr<Inflater> Inflater::clone() const {
   c->win_ = win_;
   c->win_len_ = win_len_;
   c->carry_ = carry_;
-  c->pend_ = pend_;
+  c->buf_.assign(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(pend_len_));
+  c->pend_len_ = pend_len_;
   c->pend_pos_ = pend_pos_;
   c->ratio_ = ratio_;
   c->msg_ = msg_;

@@ -39,8 +39,8 @@ class Inflater {
   // The final block has ended and all output has been delivered. Bytes
   // after the stream are left in the caller's input, except those already
   // taken in an earlier call: leftover() has them.
-  bool done() const { return ended_ && pend_pos_ == pend_.size(); }
-  size_t pending() const { return pend_.size() - pend_pos_; }
+  bool done() const { return ended_ && pend_pos_ == pend_len_; }
+  size_t pending() const { return pend_len_ - pend_pos_; }
   const uint8_t* leftover() const { return carry_.data(); }
   size_t leftover_len() const { return ended_ ? carry_.size() : 0; }
   uint32_t crc() const { return crc_; }
@@ -117,9 +117,10 @@ class Inflater {
   std::vector<uint8_t> win_;
   size_t win_len_ = 0;
   std::vector<uint8_t> carry_;  // input taken but not yet consumed by the engine
-  std::vector<uint8_t> pend_;   // decoded, not yet delivered
-  size_t pend_pos_ = 0;
-  std::vector<uint8_t> buf_;  // target when the caller's space is small
+  // Target when the caller's space is small; its first pend_len_ bytes are
+  // then output not yet delivered, from pend_pos_ on.
+  std::vector<uint8_t> buf_;
+  size_t pend_len_ = 0, pend_pos_ = 0;
   size_t ratio_ = 4;          // output/input estimate that sizes requests
   size_t max_request_;        // source bytes per request, history included
   const char* msg_ = "";
