@@ -30,7 +30,8 @@ typedef struct nxz_emu_stats {
   uint64_t pastes_accepted;
   uint64_t busy_no_credit;   /* pastes refused for lack of a credit */
   uint64_t busy_injected;    /* pastes refused by injection (busy=) */
-  uint64_t busy_closed;      /* pastes refused: window closing, or forked */
+  uint64_t busy_closed;      /* pastes refused: window closing, or a forked
+                                child's own window could not be opened */
   uint64_t jobs_completed;   /* CSBs written by the engine */
   uint64_t faults;           /* CRBs sent to the fault FIFO */
   uint64_t faults_residency; /* ... because a page was not resident/accessible */
@@ -57,7 +58,8 @@ typedef struct nxz_emu_stats {
 } nxz_emu_stats;
 
 /* Fills *out for window `w` and its VAS instance, or with process totals
- * when `w` is NULL. Returns 0. */
+ * when `w` is NULL. Returns 0; -EAGAIN in a forked child whose own window
+ * (opened at its first use there) could not be opened. */
 int nxz_emu_get_stats(const nxz_window* w, nxz_emu_stats* out);
 
 /* The window's id (pswid); never 0 or 0xFFFFFFFF. */

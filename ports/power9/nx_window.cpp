@@ -1,6 +1,9 @@
 #include "power9/nx_window.h"
 
+#include <sched.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <mutex>
@@ -26,6 +29,8 @@ struct NxWindow {
   // (a reopen holds it longer, and every paste meanwhile waits, which is
   // what it would answer anyway: busy).
   std::mutex mu;
+  // The process epoch `mu` belongs to (see claim_lock).
+  std::atomic<uint64_t> lock_epoch;
   VasHandle handle;   // closed after a failed reopen, or in a fresh child
   uint64_t epoch;     // the process epoch `handle` belongs to
   uint32_t refusals;  // consecutive refused pastes
@@ -37,6 +42,7 @@ struct NxWindow {
       : header{&kNxOps},
         sys(s),
         policy(p),
+        lock_epoch(e),
         handle(h),
         epoch(e),
         refusals(0),
@@ -93,11 +99,31 @@ void note_refusal(NxWindow* w) {
   forget_refusals(w);
 }
 
+// A forked child inherits `mu` in whatever state it had: held, if another
+// thread of the parent was pasting at the fork, by a thread the child does
+// not have, so it would never be released. The first paste in a new
+// process gives the window a fresh lock instead; other threads of that
+// process wait until it is in place.
+constexpr uint64_t kLockResetting = ~uint64_t{0};
+
+void claim_lock(NxWindow* w, uint64_t epoch) {
+  uint64_t seen = w->lock_epoch.load(std::memory_order_acquire);
+  if (seen == epoch) return;
+  if (seen != kLockResetting &&
+      w->lock_epoch.compare_exchange_strong(seen, kLockResetting, std::memory_order_acq_rel)) {
+    new (&w->mu) std::mutex;
+    w->lock_epoch.store(epoch, std::memory_order_release);
+    return;
+  }
+  while (w->lock_epoch.load(std::memory_order_acquire) != epoch) sched_yield();
+}
+
 int nx_paste(nxz_window* base, const void* crb) {
   NxWindow* w = as_nx(base);
   if (reinterpret_cast<uintptr_t>(crb) % nx::kCrbAlign != 0) return -EINVAL;
-  std::lock_guard lock(w->mu);
   const uint64_t epoch = w->sys->process_epoch();
+  claim_lock(w, epoch);
+  std::lock_guard lock(w->mu);
   if (epoch != w->epoch) adopt_after_fork(w, epoch);
   if (!w->handle.is_open() && !try_reopen(w)) return NXZ_PASTE_BUSY;
   if (w->sys->paste(w->handle, crb)) {

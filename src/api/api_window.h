@@ -7,7 +7,7 @@ namespace nxz::api {
 
 // A process-wide window that forwards each paste to a real window owned by
 // the calling thread, opened at that thread's first request (and again in
-// a forked child, whose inherited windows refuse pastes). A request is
+// a forked child, so that parent and child never share a window). A request is
 // pasted and polled on one thread, so independent streams in N threads use
 // N windows, and a stream may move between threads between calls.
 // nullptr when no window can be opened at all: streams then use software.

@@ -122,7 +122,7 @@ TEST(ZlibStreams, EightThreadsOfIndependentStreams) {
 }
 
 // Streams opened before a fork are finished by both processes, each on
-// its own accelerator window (the child's inherited one refuses pastes).
+// its own accelerator window.
 TEST(ZlibStreams, ForkWithOpenStreamsBothFinish) {
   const Bytes in = text_bytes(600000, 52);
   const Bytes stream = ref_compress(in, 6, 15);

@@ -4,6 +4,8 @@
 // window, no paste may ever reach a window that another thread has just
 // closed (on POWER: a paste to an unmapped page).
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -91,6 +93,60 @@ TEST(Contract9Window, ConcurrentPastesNeverReachAWindowBeingReopened) {
   EXPECT_GT(sys.opened(), 10);  // the window really was reopened many times
   EXPECT_EQ(sys.pastes_on_closed.load(), 0);
   EXPECT_EQ(sys.double_closes.load(), 0);
+}
+
+// A fake whose paste blocks until released, and whose epoch the test sets
+// (a new epoch is a forked child).
+class BlockingFakeVas : public VasSystem {
+ public:
+  int open(VasHandle* out) override {
+    out->fd = ++opened;
+    out->map = reinterpret_cast<void*>(uintptr_t(out->fd) << 16);
+    out->paste_address = static_cast<char*>(out->map) + kPasteOffset;
+    return 0;
+  }
+  void close(const VasHandle&) override {}
+  bool paste(const VasHandle&, const void*) override {
+    inside.store(true);
+    while (block.load()) std::this_thread::yield();
+    return true;
+  }
+  uint64_t process_epoch() override { return epoch.load(); }
+  uint64_t now_ns() override { return 1; }
+  std::atomic<bool> block{false}, inside{false};
+  std::atomic<uint64_t> epoch{1};
+  std::atomic<int> opened{0};
+};
+
+// §9.4 fork rule: a child forked while another thread of the parent was
+// inside a paste (holding the window's lock) must still be able to paste.
+TEST(Contract9Window, ChildPastesThoughTheParentForkedMidPaste) {
+  static BlockingFakeVas sys;  // outlives the blocked thread
+  ReopenPolicy policy;
+  nxz_window* w = nullptr;
+  ASSERT_EQ(open_nx_window(&sys, policy, &w), 0);
+  sys.block.store(true);
+  std::thread paster([w] {
+    Crb crb;
+    w->ops->paste(w, &crb);
+  });
+  while (!sys.inside.load()) std::this_thread::yield();
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // The child: the paster thread does not exist here; its lock is held.
+    sys.epoch.store(2);
+    sys.block.store(false);
+    alarm(5);  // a deadlock ends the child by SIGALRM
+    Crb crb;
+    _exit(w->ops->paste(w, &crb) == NXZ_PASTE_ACCEPTED && sys.opened.load() == 2 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  sys.block.store(false);
+  paster.join();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  w->ops->close(w);
 }
 
 }  // namespace
