@@ -78,6 +78,13 @@ void Inflater::set_history(const uint8_t* p, size_t n) {
   started_ = true;
 }
 
+bool Inflater::at_block_boundary() const {
+  if (ended_) return true;
+  if (!started_) return true;  // a stream starts with a block header
+  const uint32_t sfbt = job_->cpb().in_sfbt();
+  return sfbt == nx::kSfbtHeader || sfbt == nx::kSfbtHeaderFinal;
+}
+
 size_t Inflater::history_len() const { return started_ ? std::min(win_len_, kWindow) : 0; }
 
 void Inflater::remember(const uint8_t* p, size_t n) {
@@ -122,6 +129,7 @@ Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* 
     if (*in_len == in_before && *out_len == out_before && carry_.size() == carry_before &&
         pending() == 0)
       break;  // needs more input
+    if (single_ && at_block_boundary()) break;  // one block per call
   }
   if (ended_ && pending() == 0) {
     // A finished stream needs no target buffer; its history stays for
@@ -202,6 +210,7 @@ JobStatus Inflater::submit(const Plan& p, const uint8_t* in, uint8_t* out, size_
   job_->set_target(&dst, 1);
   nx::Cpb& cpb = job_->cpb();
   if (started_) cpb.set_in_histlen_subc(static_cast<uint32_t>(hb / 16), cpb.in_subc());
+  if (single_) return job_->run(started_ ? nx::kFcDecompressSingleResume : nx::kFcDecompressSingle);
   return job_->run(started_ ? nx::kFcDecompressResume : nx::kFcDecompress);
 }
 
@@ -374,6 +383,7 @@ std::unique_ptr<Inflater> Inflater::clone() const {
   c->started_ = started_;
   c->ended_ = ended_;
   c->exact_ = exact_;
+  c->single_ = single_;
   c->crc_ = crc_;
   c->adler_ = adler_;
   c->win_ = win_;

@@ -64,6 +64,14 @@ class Inflater {
   // before the start of the stream.
   void set_exact_errors(bool exact) { exact_ = exact; }
 
+  // Single-block mode (function codes 0x12/0x16, §3): each request stops
+  // after one block, and run() returns at every block boundary, so that a
+  // stream layer can stop there (zlib's Z_BLOCK).
+  void set_single_block(bool on) { single_ = on; }
+  // The next bits are a block header, or the stream has ended: the decoder
+  // stands between two blocks.
+  bool at_block_boundary() const;
+
   // Where a software decoder continues: start a raw inflater, give it
   // `history` as its dictionary, prime it with `prime_bits` bits of
   // `prime_value`, feed it `prefix` and then `input` (bytes taken from the
@@ -110,7 +118,7 @@ class Inflater {
   nxz_window* w_;
   const DriverConfig& cfg_;
   std::unique_ptr<Job> job_;
-  bool started_ = false, ended_ = false, exact_ = false;
+  bool started_ = false, ended_ = false, exact_ = false, single_ = false;
   uint32_t crc_ = 0, adler_ = 1;
   // History: kPad bytes of zeros, then the output's last bytes (at most
   // 64 KiB, trimmed to 32 KiB); grown to that only as output arrives.
