@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "accel_port.h"
+#include "engine/job.h"
 
 namespace nxz::api {
 namespace {
@@ -64,6 +65,7 @@ nxz_window* make_proxy() {
 }  // namespace
 
 void api_window_retire() {
+  if (t_window.w) engine::keep_forever(t_window.w);  // never closed: see the header
   t_window.w = nullptr;
   t_window.pid = 0;
 }

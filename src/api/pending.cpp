@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/job.h"
+
 namespace nxz::api {
 
 bool Pending::reserve(z_streamp strm, size_t n) {
@@ -53,7 +55,8 @@ bool Pending::abandon(z_streamp strm) {
   auto* p = static_cast<uint8_t*>(stream_alloc(strm, cap_ ? cap_ : 1));
   if (!p) return false;
   if (len_ > pos_) std::memcpy(p, buf_ + pos_, len_ - pos_);
-  buf_ = p;  // the old buffer is deliberately never freed
+  engine::keep_forever(buf_);  // deliberately never freed
+  buf_ = p;
   len_ -= pos_;
   pos_ = 0;
   return true;

@@ -13,6 +13,8 @@ namespace {
 // Below this a full-target answer is not worth another halving: store it.
 constexpr size_t kMinShrink = 512;
 constexpr size_t kSampleBytes = 32768;
+// Blocks up to this size are also tried with fixed codes (try_fixed_codes).
+constexpr size_t kSmallBlock = 4096;
 
 // Keeps only the low `tebc` bits of the last byte of out[0..len): the bits
 // above them are undefined (§4: the engine may leave anything there).
@@ -55,7 +57,7 @@ size_t Deflater::stored(const uint8_t* in, size_t n, bool final, uint8_t* out) {
     out[len++] = static_cast<uint8_t>(k >> 8);
     out[len++] = static_cast<uint8_t>(~k);
     out[len++] = static_cast<uint8_t>(~k >> 8);
-    std::memcpy(out + len, in, k);
+    if (k) std::memcpy(out + len, in, k);  // `in` may be null for an empty block
     len += k;
     in += k;
   } while (n);
@@ -87,7 +89,7 @@ void Deflater::sample_table(const uint8_t* in, size_t n) {
     for (int i = 0; i < kDistSymbols; ++i) dist[i] = job_->cpb().out_lzcount(kLitLenSymbols + i);
   }
   // A request that timed out may still write its target: never free it.
-  if (js == JobStatus::kTimeout) new std::vector<uint8_t>(std::move(scratch));
+  if (js == JobStatus::kTimeout) keep_forever(std::move(scratch));
   table_ = build_dht(lit, dist, true);
   have_table_ = true;
 }
@@ -170,6 +172,34 @@ Deflater::Block Deflater::one_block(const uint8_t* hist, size_t hist_len, const 
   return Block::kDone;
 }
 
+// A small block: a dynamic table's header (40-90 bytes) can cost more than
+// its codes save, so the block is also compressed with fixed codes, and
+// the smaller wins, as zlib weighs its trees per block. The table for the
+// next block still comes from the dynamic job's counts.
+void Deflater::try_fixed_codes(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n,
+                               bool final, uint8_t* out, uint32_t crc_before,
+                               uint32_t adler_before, size_t* made) {
+  if (*made <= 8) return;
+  std::vector<uint8_t> alt(deflate_bound(n) + 16);
+  const uint32_t crc_after = crc_, adler_after = adler_;
+  const Dht table_after = table_;
+  crc_ = crc_before;
+  adler_ = adler_before;
+  dynamic_ = false;
+  size_t took = 0, alt_made = 0;
+  const Block b = one_block(hist, hist_len, in, n, final, alt.data(), alt.size(), &took, &alt_made);
+  dynamic_ = true;
+  table_ = table_after;
+  crc_ = crc_after;
+  adler_ = adler_after;
+  if (b == Block::kDone && took == n && alt_made < *made) {
+    std::memcpy(out, alt.data(), alt_made);
+    *made = alt_made;
+  }
+  // A request that timed out may still write its target: never free it.
+  if (job_->abandoned_target()) keep_forever(std::move(alt));
+}
+
 Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n,
                           bool final, uint8_t* out, size_t out_cap, size_t* consumed,
                           size_t* produced) {
@@ -190,6 +220,7 @@ Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* i
     return Status::kOk;
   }
   if (dynamic_ && !have_table_) sample_table(in, std::min(want, kSampleBytes));
+  const uint32_t crc_before = crc_, adler_before = adler_;
   while (true) {
     size_t took = 0, made = 0;
     // The history is the bytes just before `in`: point at its last part.
@@ -197,6 +228,9 @@ Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* i
     const Block b = one_block(hist ? hist + (hist_len - h) : nullptr, h, in, want,
                               final && want == n, out, out_cap, &took, &made);
     if (b == Block::kDone) {
+      if (dynamic_ && took == want && want <= kSmallBlock)
+        try_fixed_codes(hist ? hist + (hist_len - h) : nullptr, h, in, want, final && want == n,
+                        out, crc_before, adler_before, &made);
       *consumed = took;
       *produced = made;
       return Status::kOk;

@@ -58,6 +58,9 @@ class Deflater {
   void store_without_engine(const uint8_t* in, size_t n, bool final, uint8_t* out, size_t* consumed,
                             size_t* produced);
   void sample_table(const uint8_t* in, size_t n);
+  void try_fixed_codes(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n,
+                       bool final, uint8_t* out, uint32_t crc_before, uint32_t adler_before,
+                       size_t* made);
 
   std::unique_ptr<Job> job_;
   bool dynamic_;

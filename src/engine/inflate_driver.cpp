@@ -15,9 +15,11 @@ constexpr size_t kWindow = nx::kHistoryWindow;
 constexpr size_t kWinMax = kWindow + 16 * 1024;
 // The internal target when the caller's space is small: sized to what the
 // request is expected to produce, at most this.
-constexpr size_t kBufferMin = 4 * 1024;
 constexpr size_t kBufferSmall = 32 * 1024;
 constexpr size_t kBufferMax = 256 * 1024;
+// The buffer grows up to this when a request's output does not fit: more
+// than any item can produce from the smallest input that completes it.
+constexpr size_t kBufferLimit = 4u << 20;
 // Caller space worth decoding into directly: below it a request's output
 // is mostly spent on cc 13 retries, so it goes through the buffer.
 constexpr size_t kDirectMin = 64 * 1024;
@@ -179,9 +181,9 @@ Inflater::Plan Inflater::plan(size_t in_len, size_t out_len) const {
   const size_t max_source = max_request_ - kWindow - kPad;
   // Through the buffer, a request makes a few times what the caller takes
   // per call: enough to amortise a request, little memory per stream.
-  const size_t cap = p.direct ? std::min(out_len, kDirectMax)
-                              : std::clamp(4 * out_len, kBufferSmall, kBufferMax);
-  p.source = std::min({avail, max_source, std::max(cap / ratio_, kMinSource)});
+  p.cap = p.direct ? std::min(out_len, kDirectMax)
+                   : std::clamp(4 * out_len, kBufferSmall, kBufferMax);
+  p.source = std::min({avail, max_source, std::max(p.cap / ratio_, kMinSource)});
   return p;
 }
 
@@ -195,13 +197,9 @@ JobStatus Inflater::submit(const Plan& p, const uint8_t* in, uint8_t* out, size_
   size_t hb = hist & ~size_t{15};
   if (hb != hist && p.pad_front) hb += 16;
   *hb_out = hb;
-  uint8_t* target = out;
-  size_t cap = std::min(out_len, kDirectMax);
-  if (!p.direct) {
-    cap = std::clamp((p.source * ratio_ + kBufferMin - 1) / kBufferMin * kBufferMin, kBufferMin,
-                     kBufferMax);
-    target = target_buffer(cap);
-  }
+  (void)out_len;  // the plan's cap is within it
+  uint8_t* target = p.direct ? out : target_buffer(p.cap);
+  const size_t cap = p.cap;
   const size_t from_carry = std::min(p.source, carry_.size());
   const uint8_t* hist_at = win_.empty() ? nullptr : win_.data() + kPad + win_len_ - hb;
   const Piece src[3] = {{hist_at, hb}, {carry_.data(), from_carry}, {in, p.source - from_carry}};
@@ -225,7 +223,7 @@ Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t
                                      : "accelerator request failed";
     if (js == JobStatus::kTimeout && !p->direct) {
       // The request may still write buf_: give that memory up for good.
-      new std::vector<uint8_t>(std::move(buf_));
+      keep_forever(std::move(buf_));
       buf_ = {};
     }
     *fail = Status::kError;
@@ -233,9 +231,18 @@ Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t
   }
   const uint8_t cc = job_->cc();
   if (cc == nx::kCcTargetSpace) {
-    // §5: nothing of a full-target request is usable; ask for less.
-    if (p->direct && p->source <= kDirectSmallest) {
-      p->direct = false;  // the caller's space is too small even for that
+    // §5: nothing of a full-target request is usable. Through the buffer,
+    // give it more room first: offering less input instead could undercut
+    // the smallest whole item and make no progress, and growing back would
+    // meet the same full target again. The caller's space is what it is:
+    // less input there, and the buffer once a small input still overflows.
+    // The ratio seen was too low for this data.
+    ratio_ = std::min(kMaxRatio, ratio_ * 2);
+    if (!p->direct && p->cap < kBufferLimit) {
+      p->cap = std::min(p->cap * 2, kBufferLimit);
+    } else if (p->direct && p->source <= kDirectSmallest) {
+      p->direct = false;
+      p->cap = kBufferMax;
     } else if (p->source > 1) {
       p->source /= 2;
     } else {

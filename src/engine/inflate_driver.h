@@ -99,6 +99,7 @@ class Inflater {
  private:
   struct Plan {
     size_t source;   // bytes of (carry, input) offered
+    size_t cap;      // target bytes the request may fill
     bool direct;     // target is the caller's buffer
     bool pad_front;  // short history padded instead of trimmed
   };

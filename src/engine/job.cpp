@@ -220,20 +220,28 @@ void Job::touch_after_fault(uint64_t addr, bool first_fault) {
   count(counters().pages_touched, pages);
 }
 
+namespace {
+std::mutex g_kept_mu;
+std::vector<void*>* g_kept = new std::vector<void*>;  // never destroyed
+}  // namespace
+
+void keep_forever(void* p) {
+  std::lock_guard<std::mutex> lock(g_kept_mu);
+  g_kept->push_back(p);
+}
+
+void keep_forever(std::vector<uint8_t>&& buffer) {
+  keep_forever(new std::vector<uint8_t>(std::move(buffer)));
+}
+
 void Job::replace_block() {
   // The abandoned request may still complete: it may write its CSB and
   // CPB, and read its DDE lists late and write the target they name then.
-  // None of that memory is reused or freed: it is kept on a process-wide
-  // list (2 KiB + two lists per timeout) rather than lost, and this job
-  // goes on with fresh blocks.
-  static std::mutex mu;
-  static auto* abandoned = new std::vector<void*>;  // never destroyed
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    abandoned->push_back(rb_);
-    abandoned->push_back(src_.dde);
-    abandoned->push_back(dst_.dde);
-  }
+  // None of that memory is reused or freed (2 KiB + two lists per
+  // timeout), and this job goes on with fresh blocks.
+  keep_forever(rb_);
+  keep_forever(src_.dde);
+  keep_forever(dst_.dde);
   nx::RequestBlock* fresh = new_block();
   std::memcpy(&fresh->cpb, &rb_->cpb, sizeof fresh->cpb);
   rb_ = fresh;

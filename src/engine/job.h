@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "nx/nx.h"
 #include "nxz/accel.h"
@@ -89,6 +90,12 @@ class Job {
   List src_, dst_;
   bool abandoned_target_ = false;
 };
+
+// Memory an abandoned request (a timeout) may still write: it is never
+// freed nor reused, and stays reachable from a process-wide list, so that
+// leak checkers see a deliberate keep, not a leak.
+void keep_forever(void* p);
+void keep_forever(std::vector<uint8_t>&& buffer);
 
 // Largest source (history included) one request on `w` should carry: 1 MiB,
 // or less where the platform says so (contract §6: PowerVM, sysfs).

@@ -263,3 +263,39 @@ TEST(ZlibInflate, StreamEndIsRepeatedAndTotalsStay) {
 
 }  // namespace
 }  // namespace nxz::test
+
+namespace nxz::test {
+namespace {
+
+// Data that expands a hundred- to a thousandfold, read through every size
+// of output buffer: a request's output overflows small targets again and
+// again (cc 13), and must still make progress (CPython's test_zlib found a
+// livelock here).
+TEST(ZlibInflate, HighlyCompressibleDataThroughSmallBuffers) {
+  const Bytes xs(1 << 20, 'x');
+  Bytes zeros_then_text(600000, 0);
+  const Bytes t = text_bytes(50000, 91);
+  zeros_then_text.insert(zeros_then_text.end(), t.begin(), t.end());
+  for (const Bytes* in : {&xs, static_cast<const Bytes*>(&zeros_then_text)}) {
+    for (int level : {1, 6, 9}) {
+      DeflateRun r;
+      r.level = level;
+      const Bytes ours = nxz_deflate(*in, r);
+      const Bytes theirs = ref_compress(*in, level, 15);
+      for (const Bytes* stream : {&ours, &theirs}) {
+        for (size_t out_chunk : {size_t{100}, size_t{5147}, size_t{16384}, size_t{65536}}) {
+          for (size_t in_chunk : {size_t{0}, size_t{7}}) {
+            SCOPED_TRACE("level " + std::to_string(level) + " out " + std::to_string(out_chunk) +
+                         " in " + std::to_string(in_chunk));
+            const InflateResult res = nxz_inflate(*stream, 15, in_chunk, out_chunk);
+            ASSERT_EQ(res.rc, Z_STREAM_END) << res.msg;
+            ASSERT_TRUE(res.out == *in);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace nxz::test
