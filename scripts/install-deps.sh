@@ -13,6 +13,9 @@ set -euo pipefail
 NATIVE_PACKAGES=(build-essential cmake zlib1g-dev libboost-context-dev libgtest-dev
   libgmock-dev libbenchmark-dev libdeflate-dev libisal-dev pkg-config)
 CROSS_PACKAGES=(g++-powerpc64le-linux-gnu qemu-user)
+# Real programs the test suite runs with the library preloaded (test/real);
+# each test skips itself when its program cannot be had.
+REAL_PACKAGES=(pigz gzip git python3)
 # Runtime libraries only: -dev packages of a foreign architecture often
 # conflict with the native ones and cannot be installed side by side.
 CROSS_RUNTIME=(zlib1g:ppc64el libstdc++6:ppc64el)
@@ -76,6 +79,24 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   apt_update_once
   apt_install "${missing[@]}"
+fi
+
+# The real programs, one by one: a missing one skips its test, never the build.
+mapfile -t missing_real < <(missing_of "${REAL_PACKAGES[@]}")
+for p in "${missing_real[@]}"; do
+  apt_update_once
+  echo "install-deps: installing $p"
+  apt_install "$p" || echo "install-deps: warning: could not install $p; its test will skip" >&2
+done
+# CPython's own test suite, for the python3 there now.
+if [ -x /usr/bin/python3 ]; then
+  pyver=$(/usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)
+  if [ -n "$pyver" ] && ! is_installed "libpython$pyver-testsuite"; then
+    apt_update_once
+    echo "install-deps: installing libpython$pyver-testsuite"
+    apt_install "libpython$pyver-testsuite" ||
+      echo "install-deps: warning: no CPython test suite; its test will skip" >&2
+  fi
 fi
 
 if [ "$cross" -eq 1 ]; then

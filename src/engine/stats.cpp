@@ -1,5 +1,8 @@
 #include "engine/stats.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,11 +14,39 @@ namespace {
 
 void print_at_exit() { nxz_stats_print(); }
 
-// NXZ_STATS=1 asks for the counters at exit; registered on first use.
+// NXZ_STATS_FILE: the counters of every process that used the driver are
+// appended there at exit, one line each, in one write (so that processes
+// exiting together do not interleave). For a host program whose stderr
+// must stay untouched, and for counting work across its child processes.
+void append_at_exit() {
+  const char* path = std::getenv("NXZ_STATS_FILE");
+  if (!path || !*path) return;
+  nxz_stats st;
+  nxz_stats_get(&st);
+  char line[512];
+  const int n = std::snprintf(
+      line, sizeof line,
+      "nxz: pid %ld jobs %llu bytes_in %llu bytes_out %llu faults %llu resubmits %llu "
+      "busy_retries %llu timeouts %llu fallbacks %llu hw_errors %llu\n",
+      static_cast<long>(getpid()), (unsigned long long)st.jobs, (unsigned long long)st.bytes_in,
+      (unsigned long long)st.bytes_out, (unsigned long long)st.faults,
+      (unsigned long long)st.resubmits, (unsigned long long)st.busy_retries,
+      (unsigned long long)st.timeouts, (unsigned long long)st.fallbacks,
+      (unsigned long long)st.hw_errors);
+  const int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  if (n > 0) [[maybe_unused]] ssize_t w = write(fd, line, static_cast<size_t>(n));
+  close(fd);
+}
+
+// NXZ_STATS=1 asks for the counters on stderr at exit, NXZ_STATS_FILE in a
+// file; registered on first use.
 Counters* make_counters() {
   static Counters c;
   const char* e = std::getenv("NXZ_STATS");
   if (e && std::strcmp(e, "0") != 0 && *e) std::atexit(print_at_exit);
+  const char* f = std::getenv("NXZ_STATS_FILE");
+  if (f && *f) std::atexit(append_at_exit);
   return &c;
 }
 
