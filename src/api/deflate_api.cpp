@@ -48,12 +48,6 @@ bool put_stored(DeflateState& s, const uint8_t* p, size_t n, bool final) {
   return true;
 }
 
-void* soft_alloc(void* opaque, uInt items, uInt size) {
-  auto* strm = static_cast<z_streamp>(opaque);
-  return stream_alloc(strm, size_t{items} * size);
-}
-void soft_free(void* opaque, void* p) { stream_free(static_cast<z_streamp>(opaque), p); }
-
 // zlib updates adler as it reads input, on zlib and gzip streams only.
 void update_check(DeflateState& s, const uint8_t* p, size_t n) {
   if (s.wrap == 1)
@@ -152,10 +146,7 @@ bool put_trailer(DeflateState& s) {
 bool soft_start(DeflateState& s) {
   const SoftZlib* z = soft_zlib();
   if (!z) return false;
-  s.inner = z_stream{};
-  s.inner.zalloc = soft_alloc;
-  s.inner.zfree = soft_free;
-  s.inner.opaque = s.strm;
+  soft_stream_init(&s.inner, s.strm);
   // Window bits 8 are 9 in zlib's deflate; raw -8 is refused, so ask -9.
   const int wb = std::max(s.wbits, 9);
   if (z->deflateInit2_(&s.inner, s.level, Z_DEFLATED, -wb, s.mem_level, s.strategy,

@@ -13,11 +13,6 @@ namespace {
 
 using Mode = InflateState::Mode;
 
-void* soft_alloc(void* opaque, uInt items, uInt size) {
-  return stream_alloc(static_cast<z_streamp>(opaque), size_t{items} * size);
-}
-void soft_free(void* opaque, void* p) { stream_free(static_cast<z_streamp>(opaque), p); }
-
 int state_check(z_streamp strm) {
   return !strm || !strm->state || !strm->zalloc != !strm->zfree ||
          reinterpret_cast<InflateState*>(strm->state)->magic != kInflateMagic ||
@@ -86,10 +81,7 @@ void field_done(InflateState& s, int next) {
 bool soft_start(InflateState& s) {
   const SoftZlib* z = soft_zlib();
   if (!z) return false;
-  s.inner = z_stream{};
-  s.inner.zalloc = soft_alloc;
-  s.inner.zfree = soft_free;
-  s.inner.opaque = s.strm;
+  soft_stream_init(&s.inner, s.strm);
   const int wb = s.wbits ? s.wbits : 15;
   if (z->inflateInit2_(&s.inner, -wb, z->zlibVersion(), sizeof(z_stream)) != Z_OK) return false;
   s.inner_live = true;

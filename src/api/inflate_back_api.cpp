@@ -16,11 +16,6 @@ struct BackState {
   z_stream inner{};
 };
 
-void* soft_alloc(void* opaque, uInt items, uInt size) {
-  return stream_alloc(static_cast<z_streamp>(opaque), size_t{items} * size);
-}
-void soft_free(void* opaque, void* p) { stream_free(static_cast<z_streamp>(opaque), p); }
-
 BackState* get(z_streamp strm) {
   if (!strm || !strm->state) return nullptr;
   auto* s = reinterpret_cast<BackState*>(strm->state);
@@ -48,9 +43,7 @@ int inflateBackInit_(z_streamp strm, int windowBits, unsigned char* window, cons
   if (!mem) return Z_MEM_ERROR;
   auto* s = new (mem) BackState;
   s->strm = strm;
-  s->inner.zalloc = nxz::api::soft_alloc;
-  s->inner.zfree = nxz::api::soft_free;
-  s->inner.opaque = strm;
+  nxz::api::soft_stream_init(&s->inner, strm);
   const int rc = z->inflateBackInit_(&s->inner, windowBits, window, z->zlibVersion(),
                                      sizeof(z_stream));
   if (rc != Z_OK) {

@@ -66,6 +66,20 @@ SoftZlib* load() {
 
 }  // namespace
 
+namespace {
+void* soft_alloc(void* opaque, uInt items, uInt size) {
+  return stream_alloc(static_cast<z_streamp>(opaque), size_t{items} * size);
+}
+void soft_free(void* opaque, void* p) { stream_free(static_cast<z_streamp>(opaque), p); }
+}  // namespace
+
+void soft_stream_init(z_stream* inner, z_streamp owner) {
+  *inner = z_stream{};
+  inner->zalloc = soft_alloc;
+  inner->zfree = soft_free;
+  inner->opaque = owner;
+}
+
 const SoftZlib* soft_zlib() {
   static const SoftZlib* const z = load();
   return z;

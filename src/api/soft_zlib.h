@@ -40,6 +40,10 @@ struct SoftZlib {
 // file to load instead of the system's; NXZ_ZLIB=none loads none.
 const SoftZlib* soft_zlib();
 
+// A z_stream of the private zlib, zeroed and allocating through `owner`'s
+// zalloc/zfree (so that no memory crosses the two C libraries).
+void soft_stream_init(z_stream* inner, z_streamp owner);
+
 // msg for a request only the software codec can serve, when it is absent.
 inline constexpr const char kNoSoftware[] =
     "nxz: this request needs the software zlib, which could not be loaded";

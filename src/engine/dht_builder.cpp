@@ -5,21 +5,10 @@
 #include <numeric>
 #include <vector>
 
+#include "common/bit_writer.h"
 #include "nx/nx.h"
 
 namespace nxz::engine {
-namespace {
-
-struct BitWriter {
-  uint8_t* out;
-  uint32_t pos = 0;
-  void put(uint32_t value, int n) {
-    for (int i = 0; i < n; ++i, ++pos)
-      if ((value >> i) & 1) out[pos >> 3] |= static_cast<uint8_t>(1u << (pos & 7));
-  }
-};
-
-}  // namespace
 
 void huffman_lengths(const uint32_t* freq, int n, int limit, uint8_t* lengths) {
   std::memset(lengths, 0, static_cast<size_t>(n));
@@ -138,7 +127,7 @@ Dht encode_dht(const uint8_t* litlen_lengths, const uint8_t* dist_lengths) {
   while (nclen > 4 && cl[nx::kCodeLengthOrder[nclen - 1]] == 0) --nclen;
 
   Dht d{};
-  BitWriter w{d.bits};
+  BitWriter w(d.bits, sizeof d.bits);
   w.put(static_cast<uint32_t>(nlit - 257), 5);
   w.put(static_cast<uint32_t>(ndist - 1), 5);
   w.put(static_cast<uint32_t>(nclen - 4), 4);
@@ -149,7 +138,8 @@ Dht encode_dht(const uint8_t* litlen_lengths, const uint8_t* dist_lengths) {
     if (it.sym == 17) w.put(it.extra, 3);
     if (it.sym == 18) w.put(it.extra, 7);
   }
-  d.nbits = w.pos;
+  d.nbits = static_cast<uint32_t>(w.bit_count());
+  w.finish();
   return d;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/bit_writer.h"
 #include "engine/stats.h"
 
 namespace nxz::engine {
@@ -30,23 +31,8 @@ constexpr size_t kDirectMax = 8u << 20;
 constexpr size_t kMaxRatio = 1032;        // DEFLATE cannot expand more than this
 constexpr size_t kMinSource = 512;        // smallest first offer of input
 
-// LSB-first bit packing for the synthetic block header of a handoff.
-struct BitPacker {
-  std::vector<uint8_t> bytes;
-  size_t nbits = 0;
-  void put(uint32_t value, int n) {
-    for (int i = 0; i < n; ++i, ++nbits) {
-      if (nbits % 8 == 0) bytes.push_back(0);
-      if ((value >> i) & 1) bytes.back() |= static_cast<uint8_t>(1u << (nbits % 8));
-    }
-  }
-  uint32_t get(size_t pos, int n) const {
-    uint32_t v = 0;
-    for (int i = 0; i < n; ++i)
-      if ((bytes[(pos + i) / 8] >> ((pos + i) % 8)) & 1) v |= 1u << i;
-    return v;
-  }
-};
+// Bit `pos` of an LSB-first bit string.
+uint32_t bit_at(const uint8_t* p, size_t pos) { return (p[pos / 8] >> (pos % 8)) & 1; }
 
 }  // namespace
 
@@ -342,7 +328,9 @@ Inflater::Handoff Inflater::handoff(const uint8_t* caller_in, size_t caller_len)
   const nx::Cpb& cpb = job_->cpb();
   const uint32_t sfbt = cpb.in_sfbt();
   const uint32_t bfinal = sfbt & nx::kSfbtBfinal;
-  BitPacker b;
+  // At most 3 header bits, the table (2283 bits) and 7 bits of a byte.
+  uint8_t bits[nx::kCpbDhtBytes + 16] = {};
+  BitWriter b(bits, sizeof bits);
   switch (sfbt & ~nx::kSfbtBfinal) {
     case nx::kSfbtStored: {
       const uint32_t rem = cpb.in_rembytecnt();
@@ -361,7 +349,7 @@ Inflater::Handoff Inflater::handoff(const uint8_t* caller_in, size_t caller_len)
       b.put(bfinal, 1);
       b.put(2, 2);
       const uint32_t n = cpb.in_dhtlen();
-      for (uint32_t i = 0; i < n; ++i) b.put((cpb.in_dht()[i / 8] >> (i % 8)) & 1, 1);
+      for (uint32_t i = 0; i < n; ++i) b.put(bit_at(cpb.in_dht(), i), 1);
       break;
     }
     default:  // at a block header: the header bits are still in the input
@@ -370,7 +358,7 @@ Inflater::Handoff Inflater::handoff(const uint8_t* caller_in, size_t caller_len)
   const uint32_t k = cpb.in_subc();  // bits of the first byte still to process; 0 = all
   if (k) {
     const uint8_t first = !carry_.empty() ? carry_[0] : (caller_len ? caller_in[0] : 0);
-    b.put(first >> (8 - k), static_cast<int>(k));
+    b.put(first >> (8 - k), k);
     if (!carry_.empty()) {
       ++h.input;
       --h.input_len;
@@ -378,10 +366,15 @@ Inflater::Handoff Inflater::handoff(const uint8_t* caller_in, size_t caller_len)
       h.skip_caller = 1;
     }
   }
-  h.prime_bits = static_cast<int>(b.nbits % 8);
-  h.prime_value = h.prime_bits ? b.get(0, h.prime_bits) : 0;
-  for (size_t pos = h.prime_bits; pos < b.nbits; pos += 8)
-    h.prefix.push_back(static_cast<uint8_t>(b.get(pos, 8)));
+  const size_t nbits = b.bit_count();
+  b.finish();
+  h.prime_bits = static_cast<int>(nbits % 8);
+  for (int i = 0; i < h.prime_bits; ++i) h.prime_value |= bit_at(bits, i) << i;
+  for (size_t pos = h.prime_bits; pos < nbits; pos += 8) {
+    uint8_t byte = 0;
+    for (int i = 0; i < 8; ++i) byte |= static_cast<uint8_t>(bit_at(bits, pos + i) << i);
+    h.prefix.push_back(byte);
+  }
   return h;
 }
 
