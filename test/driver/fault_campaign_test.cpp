@@ -280,3 +280,43 @@ TEST(ColdMemory, CompressFromNeverTouchedSource) {
 }
 
 }  // namespace
+
+namespace {
+
+// After a timeout nothing the abandoned request may still write is reused
+// (review of §8.6): the Job goes on with a fresh request block and DDE
+// lists and says its target was given up; the Inflater's state is still
+// where software can take the stream over.
+TEST(FaultCampaign, TimedOutRequestsMemoryIsNeverReused) {
+  Window w("hang=1");
+  DriverConfig cfg;
+  cfg.timeout_ns = 50 * 1000 * 1000ull;
+  nxz::engine::Job job(w.w, cfg);
+  const nx::Csb* block_before = &job.csb();
+  uint8_t src[64] = {1, 2, 3}, dst[256];
+  const nxz::engine::Piece s{src, sizeof src}, d{dst, sizeof dst};
+  job.set_source(&s, 1);
+  job.set_target(&d, 1);
+  EXPECT_FALSE(job.abandoned_target());
+  EXPECT_EQ(job.run(nx::kFcWrap), nxz::engine::JobStatus::kTimeout);
+  EXPECT_TRUE(job.abandoned_target());
+  EXPECT_NE(&job.csb(), block_before);
+
+  const Bytes text = nxz::test::text_like(20000, 5);
+  const Bytes stream = nxz::test::zlib_compress(text, 6, -15);
+  Inflater inf(w.w, cfg);
+  Bytes out(100);  // small: through the driver's own buffer
+  const uint8_t* in = stream.data();
+  size_t in_len = stream.size();
+  uint8_t* o = out.data();
+  size_t o_len = out.size();
+  EXPECT_EQ(inf.run(&in, &in_len, &o, &o_len), nxz::engine::Status::kError);
+  EXPECT_STREQ(inf.message(), "accelerator request timed out");
+  EXPECT_TRUE(inf.abandoned_target());
+  const Inflater::Handoff h = inf.handoff(in, in_len);
+  EXPECT_EQ(h.history_len, 0u);  // nothing decoded: software starts at the stream's start
+  EXPECT_EQ(h.prefix.size(), 0u);
+  EXPECT_EQ(in_len, stream.size());
+}
+
+}  // namespace
