@@ -198,13 +198,27 @@ Body soft_body(InflateState& s, int flush, int* ret) {
   }
 }
 
+// A request may write any byte of its target (contract §4/§5), zlib only
+// what it reports. A caller decompressing in place (its input inside the
+// output space, as boot loaders lay it out) is served by software from
+// there on, so that input not yet read is never overwritten.
+bool output_covers_input(z_streamp strm) {
+  const uint8_t* o = strm->next_out;
+  const uint8_t* i = strm->next_in;
+  return strm->avail_in && i + strm->avail_in > o && i < o + strm->avail_out;
+}
+
 Body engine_body(InflateState& s, int* ret) {
   z_streamp strm = s.strm;
+  s.body_started = true;
+  if (output_covers_input(strm)) {
+    to_soft(s);
+    if (s.soft) return Body::kMore;  // the caller loops into the software body
+  }
   const uint8_t* in = strm->next_in;
   size_t in_len = strm->avail_in;
   uint8_t* out = strm->next_out;
   size_t out_len = strm->avail_out;
-  s.body_started = true;
   const engine::Status st = s.eng->run(&in, &in_len, &out, &out_len);
   consume(strm, in - strm->next_in);
   produced(s, strm->next_out, out - strm->next_out);
