@@ -47,8 +47,15 @@ TEST(Contract8Step6, CloseWaitsForAPendingFaultAndWarnsStuck) {
   EXPECT_TRUE(closed.load());
   EXPECT_NE(log.find("window " + std::to_string(id)), std::string::npos) << log;
   EXPECT_NE(log.find("process stuck: close waits for 1 of 4 credits"), std::string::npos) << log;
-  // The handler did not write the CSB of a window being closed.
+  // The handler did not write the CSB of a window being closed. Close
+  // returns once the send window's credit is back; the handler finishes
+  // its pass (counters, the fault window's credit) right after, on its own
+  // thread: wait for that rather than race it.
   EXPECT_FALSE(csb_valid(r.csb()));
+  EXPECT_TRUE(wait_until([&] {
+    const nxz_emu_stats t = stats(ctl);
+    return t.faults_handled == 1 && t.fifo_credits == t.fifo_entries;
+  }));
   const nxz_emu_stats s = stats(ctl);
   EXPECT_EQ(s.csb_skipped, 1u);
   EXPECT_EQ(s.faults_handled, 1u);
