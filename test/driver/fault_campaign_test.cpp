@@ -108,7 +108,7 @@ TEST(FaultCampaign, TenThousandSeededJobsGiveExactOutput) {
     }
     nxz_stats s1;
     nxz_stats_get(&s1);
-    char line[160];
+    char line[512];
     std::snprintf(line, sizeof line, "  %-45s jobs %6llu faults %6llu busy %6llu\n", spec,
                   (unsigned long long)(s1.jobs - s0.jobs),
                   (unsigned long long)(s1.faults - s0.faults),
