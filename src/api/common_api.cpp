@@ -11,15 +11,15 @@ namespace nxz::api {
 const char* error_text(int code) {
   // zlib's own strings, in its order (z_errmsg[2 - code]).
   static const char* const kText[] = {
-      "need dictionary",      // Z_NEED_DICT       2
-      "stream end",           // Z_STREAM_END      1
-      "",                     // Z_OK              0
-      "file error",           // Z_ERRNO         (-1)
-      "stream error",         // Z_STREAM_ERROR  (-2)
-      "data error",           // Z_DATA_ERROR    (-3)
-      "insufficient memory",  // Z_MEM_ERROR     (-4)
-      "buffer error",         // Z_BUF_ERROR     (-5)
-      "incompatible version", // Z_VERSION_ERROR (-6)
+      "need dictionary",       // Z_NEED_DICT       2
+      "stream end",            // Z_STREAM_END      1
+      "",                      // Z_OK              0
+      "file error",            // Z_ERRNO         (-1)
+      "stream error",          // Z_STREAM_ERROR  (-2)
+      "data error",            // Z_DATA_ERROR    (-3)
+      "insufficient memory",   // Z_MEM_ERROR     (-4)
+      "buffer error",          // Z_BUF_ERROR     (-5)
+      "incompatible version",  // Z_VERSION_ERROR (-6)
       "",
   };
   if (code > 2 || code < -6) return kText[9];

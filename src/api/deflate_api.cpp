@@ -113,7 +113,8 @@ bool put_gzip_header(DeflateState& s) {
       if (!s.pend.append(s.strm, xlen, 2) || !s.pend.append(s.strm, g->extra, g->extra_len))
         return false;
     }
-    if (g->name && !s.pend.append(s.strm, g->name, std::strlen(reinterpret_cast<char*>(g->name)) + 1))
+    if (g->name &&
+        !s.pend.append(s.strm, g->name, std::strlen(reinterpret_cast<char*>(g->name)) + 1))
       return false;
     if (g->comment &&
         !s.pend.append(s.strm, g->comment, std::strlen(reinterpret_cast<char*>(g->comment)) + 1))
@@ -176,7 +177,8 @@ bool soft_into_pending(DeflateState& s, const uint8_t* in, size_t n, int flush) 
     const int rc = z->deflate(&s.inner, flush);
     s.pend.commit(room - s.inner.avail_out);
     if (rc == Z_STREAM_ERROR) return false;
-    if (s.inner.avail_in == 0 && (flush == Z_NO_FLUSH || s.inner.avail_out != 0 || rc == Z_STREAM_END))
+    if (s.inner.avail_in == 0 &&
+        (flush == Z_NO_FLUSH || s.inner.avail_out != 0 || rc == Z_STREAM_END))
       return true;
   }
 }
@@ -186,7 +188,8 @@ bool soft_into_pending(DeflateState& s, const uint8_t* in, size_t n, int flush) 
 bool switch_to_soft(DeflateState& s) {
   if (s.soft) return true;
   if (!soft_start(s)) return false;
-  if (s.hist && soft_zlib()->deflateSetDictionary(&s.inner, s.win, static_cast<uInt>(s.hist)) != Z_OK)
+  if (s.hist &&
+      soft_zlib()->deflateSetDictionary(&s.inner, s.win, static_cast<uInt>(s.hist)) != Z_OK)
     return false;
   if (s.blk && !soft_into_pending(s, s.win + s.hist, s.blk, Z_NO_FLUSH)) return false;
   s.hist = s.blk = 0;
@@ -345,8 +348,7 @@ int run(DeflateState& s, int flush) {
       strm->next_out += made;
       strm->avail_out -= static_cast<uInt>(made);
       strm->total_out += made;
-      if (flush == Z_FINISH && s.inner.avail_in == 0)
-        s.phase = DeflateState::Phase::kFinishing;
+      if (flush == Z_FINISH && s.inner.avail_in == 0) s.phase = DeflateState::Phase::kFinishing;
       if (rc == Z_STREAM_END) {
         if (!put_trailer(s)) return fail(strm, Z_MEM_ERROR);
         s.phase = DeflateState::Phase::kEnded;
@@ -404,13 +406,13 @@ DeflateState* deflate_state(z_streamp strm) {
 
 }  // namespace nxz::api
 
-using nxz::api::DeflateState;
 using nxz::api::deflate_state;
+using nxz::api::DeflateState;
 
 extern "C" {
 
-int deflateInit2_(z_streamp strm, int level, int method, int windowBits, int memLevel,
-                  int strategy, const char* version, int stream_size) {
+int deflateInit2_(z_streamp strm, int level, int method, int windowBits, int memLevel, int strategy,
+                  const char* version, int stream_size) {
   if (!nxz::api::version_ok(version, stream_size)) return Z_VERSION_ERROR;
   if (!strm) return Z_STREAM_ERROR;
   strm->msg = nullptr;
@@ -490,8 +492,8 @@ int deflate(z_streamp strm, int flush) {
 int deflateEnd(z_streamp strm) {
   DeflateState* s = deflate_state(strm);
   if (!s) return Z_STREAM_ERROR;
-  const bool busy = s->phase == DeflateState::Phase::kBusy ||
-                    s->phase == DeflateState::Phase::kFinishing;
+  const bool busy =
+      s->phase == DeflateState::Phase::kBusy || s->phase == DeflateState::Phase::kFinishing;
   nxz::api::soft_end(*s);
   s->pend.release(strm);
   nxz::api::stream_free(strm, s->win);
@@ -533,8 +535,8 @@ int deflateSetDictionary(z_streamp strm, const Bytef* dictionary, uInt dictLengt
     return nxz::api::soft_zlib()->deflateSetDictionary(&s->inner, dictionary, dictLength);
   }
   // The dictionary continues the history (zlib puts it in the window).
-  const size_t keep_old = dictLength >= nxz::api::kHistory ? 0
-                          : std::min(s->hist, nxz::api::kHistory - dictLength);
+  const size_t keep_old =
+      dictLength >= nxz::api::kHistory ? 0 : std::min(s->hist, nxz::api::kHistory - dictLength);
   std::memmove(s->win, s->win + s->hist - keep_old, keep_old);
   const size_t take = std::min<size_t>(dictLength, nxz::api::kHistory);
   std::memcpy(s->win + keep_old, dictionary + dictLength - take, take);
@@ -545,7 +547,8 @@ int deflateSetDictionary(z_streamp strm, const Bytef* dictionary, uInt dictLengt
 int deflateGetDictionary(z_streamp strm, Bytef* dictionary, uInt* dictLength) {
   DeflateState* s = deflate_state(strm);
   if (!s) return Z_STREAM_ERROR;
-  if (s->soft) return nxz::api::soft_zlib()->deflateGetDictionary(&s->inner, dictionary, dictLength);
+  if (s->soft)
+    return nxz::api::soft_zlib()->deflateGetDictionary(&s->inner, dictionary, dictLength);
   const size_t total = s->hist + s->blk;
   const size_t len = std::min(total, nxz::api::kHistory);
   if (dictionary && len) std::memcpy(dictionary, s->win + total - len, len);
@@ -645,8 +648,9 @@ int deflatePrime(z_streamp strm, int bits, int value) {
   // byte, so the stream continues in software from here.
   if (!s->soft) {
     if (s->phase == DeflateState::Phase::kInit) {
-      if (!(s->wrap == 1 ? nxz::api::put_zlib_header(*s)
-                         : s->wrap == 2 ? nxz::api::put_gzip_header(*s) : true))
+      if (!(s->wrap == 1   ? nxz::api::put_zlib_header(*s)
+            : s->wrap == 2 ? nxz::api::put_gzip_header(*s)
+                           : true))
         return Z_MEM_ERROR;
       s->phase = DeflateState::Phase::kBusy;
     }

@@ -20,7 +20,9 @@ const nxz::api::SoftZlib* z() {
 
 extern "C" {
 
-gzFile gzopen(const char* path, const char* mode) { return z() ? z()->gzopen(path, mode) : nullptr; }
+gzFile gzopen(const char* path, const char* mode) {
+  return z() ? z()->gzopen(path, mode) : nullptr;
+}
 gzFile gzopen64(const char* path, const char* mode) {
   return z() ? z()->gzopen64(path, mode) : nullptr;
 }

@@ -350,7 +350,7 @@ int parse_gzip(InflateState& s) {
         s.length = 0;
         break;
       }
-      case 5:  // FNAME
+      case 5:    // FNAME
       case 6: {  // FCOMMENT
         const bool is_name = s.gz_field == 5;
         const int bit = is_name ? 8 : 16;

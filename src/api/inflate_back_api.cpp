@@ -44,8 +44,8 @@ int inflateBackInit_(z_streamp strm, int windowBits, unsigned char* window, cons
   auto* s = new (mem) BackState;
   s->strm = strm;
   nxz::api::soft_stream_init(&s->inner, strm);
-  const int rc = z->inflateBackInit_(&s->inner, windowBits, window, z->zlibVersion(),
-                                     sizeof(z_stream));
+  const int rc =
+      z->inflateBackInit_(&s->inner, windowBits, window, z->zlibVersion(), sizeof(z_stream));
   if (rc != Z_OK) {
     nxz::api::stream_free(strm, s);
     return rc;

@@ -28,14 +28,14 @@ struct InflateState {
 
   // Header parsing.
   gz_headerp head = nullptr;
-  bool gzip = false;     // this member has a gzip header (zlib's state->flags != 0)
-  int gz_flags = 0;      // FLG
-  int gz_field = 0;      // which gzip header field is being read
-  uint32_t acc = 0;      // bytes of the current field, little-endian
-  int acc_n = 0;         // how many of them
-  uint32_t length = 0;   // extra/name/comment bytes done
-  uint32_t hcrc = 0;     // CRC-32 of the gzip header so far
-  uint32_t check = 0;    // Adler-32 or CRC-32 of the output
+  bool gzip = false;    // this member has a gzip header (zlib's state->flags != 0)
+  int gz_flags = 0;     // FLG
+  int gz_field = 0;     // which gzip header field is being read
+  uint32_t acc = 0;     // bytes of the current field, little-endian
+  int acc_n = 0;        // how many of them
+  uint32_t length = 0;  // extra/name/comment bytes done
+  uint32_t hcrc = 0;    // CRC-32 of the gzip header so far
+  uint32_t check = 0;   // Adler-32 or CRC-32 of the output
   uint32_t dict_id = 0;
   bool have_dict = false;
   std::vector<uint8_t> dict;  // a preset dictionary, until the body starts

@@ -47,8 +47,8 @@ SoftZlib* load() {
     void* h = open_private(path.c_str());
     if (!h) continue;
     bool complete = true;
-#define NXZ_SOFT_RESOLVE(f)                                          \
-  z.f = reinterpret_cast<decltype(&::f)>(dlsym(h, #f));              \
+#define NXZ_SOFT_RESOLVE(f)                             \
+  z.f = reinterpret_cast<decltype(&::f)>(dlsym(h, #f)); \
   if (!z.f) complete = false;
     NXZ_SOFT_ZLIB_FUNCTIONS(NXZ_SOFT_RESOLVE)
 #undef NXZ_SOFT_RESOLVE

@@ -177,8 +177,8 @@ Deflater::Block Deflater::one_block(const uint8_t* hist, size_t hist_len, const 
 // the smaller wins, as zlib weighs its trees per block. The table for the
 // next block still comes from the dynamic job's counts.
 void Deflater::try_fixed_codes(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n,
-                               bool final, uint8_t* out, uint32_t crc_before,
-                               uint32_t adler_before, size_t* made) {
+                               bool final, uint8_t* out, uint32_t crc_before, uint32_t adler_before,
+                               size_t* made) {
   if (*made <= 8) return;
   std::vector<uint8_t> alt(deflate_bound(n) + 16);
   const uint32_t crc_after = crc_, adler_after = adler_;

@@ -28,8 +28,8 @@ constexpr size_t kDirectSmallest = 4096;  // below this source, stop shrinking i
 // The most of the caller's space one request is given: more is never
 // needed for a request's source, and a port may have to stage its target.
 constexpr size_t kDirectMax = 8u << 20;
-constexpr size_t kMaxRatio = 1032;        // DEFLATE cannot expand more than this
-constexpr size_t kMinSource = 512;        // smallest first offer of input
+constexpr size_t kMaxRatio = 1032;  // DEFLATE cannot expand more than this
+constexpr size_t kMinSource = 512;  // smallest first offer of input
 
 // Bit `pos` of an LSB-first bit string.
 uint32_t bit_at(const uint8_t* p, size_t pos) { return (p[pos / 8] >> (pos % 8)) & 1; }
@@ -116,7 +116,7 @@ Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* 
     deliver(out, out_len);
     if (*in_len == in_before && *out_len == out_before && carry_.size() == carry_before &&
         pending() == 0)
-      break;  // needs more input
+      break;                                    // needs more input
     if (single_ && at_block_boundary()) break;  // one block per call
   }
   if (ended_ && pending() == 0) {
@@ -167,8 +167,8 @@ Inflater::Plan Inflater::plan(size_t in_len, size_t out_len) const {
   const size_t max_source = max_request_ - kWindow - kPad;
   // Through the buffer, a request makes a few times what the caller takes
   // per call: enough to amortise a request, little memory per stream.
-  p.cap = p.direct ? std::min(out_len, kDirectMax)
-                   : std::clamp(4 * out_len, kBufferSmall, kBufferMax);
+  p.cap =
+      p.direct ? std::min(out_len, kDirectMax) : std::clamp(4 * out_len, kBufferSmall, kBufferMax);
   p.source = std::min({avail, max_source, std::max(p.cap / ratio_, kMinSource)});
   return p;
 }
@@ -198,15 +198,14 @@ JobStatus Inflater::submit(const Plan& p, const uint8_t* in, uint8_t* out, size_
   return job_->run(started_ ? nx::kFcDecompressResume : nx::kFcDecompress);
 }
 
-Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t hb,
-                                     Status* fail) {
+Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t hb, Status* fail) {
   if (js == JobStatus::kFaultLimit && p->source > 1) {
     p->source = std::max<size_t>(1, p->source / 2);  // §8.7: fewer pages per request
     return Verdict::kRetry;
   }
   if (js != JobStatus::kComplete) {
-    msg_ = js == JobStatus::kTimeout ? "accelerator request timed out"
-                                     : "accelerator request failed";
+    msg_ =
+        js == JobStatus::kTimeout ? "accelerator request timed out" : "accelerator request failed";
     if (js == JobStatus::kTimeout && !p->direct) {
       // The request may still write buf_: give that memory up for good.
       keep_forever(std::move(buf_));
@@ -278,8 +277,8 @@ Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t
   return Verdict::kCommit;
 }
 
-void Inflater::commit(const Plan& p, size_t hb, const uint8_t** in, size_t* in_len,
-                      uint8_t** out, size_t* out_len) {
+void Inflater::commit(const Plan& p, size_t hb, const uint8_t** in, size_t* in_len, uint8_t** out,
+                      size_t* out_len) {
   nx::Cpb& cpb = job_->cpb();
   const size_t tpbc = job_->tpbc();
   const bool final_done = job_->cc() == nx::kCcSuccess || cpb.out_sfbt() == nx::kSfbtFinalDone;

@@ -113,7 +113,7 @@ class Inflater {
               size_t* out_len);
   void remember(const uint8_t* p, size_t n);  // appends output to the history
   void deliver(uint8_t** out, size_t* out_len);
-  size_t history_len() const;                 // bytes the next request has as history
+  size_t history_len() const;  // bytes the next request has as history
   uint8_t* target_buffer(size_t want);
 
   nxz_window* w_;
@@ -130,8 +130,8 @@ class Inflater {
   // then output not yet delivered, from pend_pos_ on.
   std::vector<uint8_t> buf_;
   size_t pend_len_ = 0, pend_pos_ = 0;
-  size_t ratio_ = 4;          // output/input estimate that sizes requests
-  size_t max_request_;        // source bytes per request, history included
+  size_t ratio_ = 4;    // output/input estimate that sizes requests
+  size_t max_request_;  // source bytes per request, history included
   const char* msg_ = "";
 };
 

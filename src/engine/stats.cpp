@@ -35,7 +35,8 @@ void append_at_exit() {
       (unsigned long long)st.hw_errors);
   const int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
-  if (n > 0) [[maybe_unused]] ssize_t w = write(fd, line, static_cast<size_t>(n));
+  if (n > 0) [[maybe_unused]]
+    ssize_t w = write(fd, line, static_cast<size_t>(n));
   close(fd);
 }
 

@@ -16,8 +16,8 @@ struct DeflateRun {
   int window_bits = 15;
   int mem_level = 8;
   int strategy = Z_DEFAULT_STRATEGY;
-  size_t in_chunk = 0;   // 0: all input in one call
-  size_t out_chunk = 0;  // 0: deflateBound() of space
+  size_t in_chunk = 0;     // 0: all input in one call
+  size_t out_chunk = 0;    // 0: deflateBound() of space
   size_t flush_every = 0;  // bytes of input between flushes (0: none)
   int flush = Z_SYNC_FLUSH;
 };
@@ -37,7 +37,8 @@ struct InflateResult {
 // Decodes with nxz (in_chunk/out_chunk 0: everything at once) until an end,
 // an error, or no progress; `dict` answers Z_NEED_DICT.
 InflateResult nxz_inflate(const Bytes& in, int window_bits, size_t in_chunk = 0,
-                          size_t out_chunk = 0, const Bytes* dict = nullptr, int flush = Z_NO_FLUSH);
+                          size_t out_chunk = 0, const Bytes* dict = nullptr,
+                          int flush = Z_NO_FLUSH);
 // The same with the reference zlib.
 InflateResult ref_inflate_run(const Bytes& in, int window_bits, size_t in_chunk = 0,
                               size_t out_chunk = 0, const Bytes* dict = nullptr,

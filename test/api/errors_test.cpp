@@ -34,8 +34,8 @@ TEST(ZlibErrors, TruncatedAtEveryByte) {
     for (size_t n = 0; n < full.size(); ++n) {
       const Bytes cut(full.begin(), full.begin() + n);
       for (size_t chunk : {size_t{0}, size_t{1}}) {
-        const std::string what = std::string(c.name) + " cut " + std::to_string(n) + " chunk " +
-                                 std::to_string(chunk);
+        const std::string what =
+            std::string(c.name) + " cut " + std::to_string(n) + " chunk " + std::to_string(chunk);
         expect_same(nxz_inflate(cut, c.bits, chunk), ref_inflate_run(cut, c.bits, chunk), what);
         if (HasFailure()) return;
       }
@@ -55,8 +55,8 @@ TEST(ZlibErrors, BitFlips) {
         Bytes bad = full;
         bad[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
         for (size_t chunk : {size_t{0}, size_t{97}}) {
-          const std::string what = std::string(c.name) + " bit " + std::to_string(bit) +
-                                   " chunk " + std::to_string(chunk);
+          const std::string what = std::string(c.name) + " bit " + std::to_string(bit) + " chunk " +
+                                   std::to_string(chunk);
           expect_same(nxz_inflate(bad, c.bits, chunk), ref_inflate_run(bad, c.bits, chunk), what);
           if (HasFailure()) return;
         }
@@ -81,7 +81,9 @@ TEST(ZlibErrors, HeadersChecksumsAndLengths) {
   const Bytes z = ref_compress(in, 6, 15);
   const Bytes g = ref_compress(in, 6, 31);
   std::vector<std::pair<std::string, std::pair<Bytes, int>>> cases;
-  auto add = [&](const std::string& name, Bytes b, int bits) { cases.push_back({name, {b, bits}}); };
+  auto add = [&](const std::string& name, Bytes b, int bits) {
+    cases.push_back({name, {b, bits}});
+  };
   Bytes b = z;
   b[1] ^= 1;
   add("zlib header check", b, 15);
@@ -197,8 +199,8 @@ TEST(ZlibErrors, DistanceTooFarBackJustPastTheStart) {
       // distance code and extra bits
       int code = 0;
       uint32_t base = 1;
-      static const uint32_t kBase[] = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,
-                                       33,  49,  65,  97,  129, 193,  257,  385,  513,  769};
+      static const uint32_t kBase[] = {1,  2,  3,  4,  5,   7,   9,   13,  17,  25,
+                                       33, 49, 65, 97, 129, 193, 257, 385, 513, 769};
       for (int i = 0; i < 20; ++i)
         if (kBase[i] <= dist) code = i, base = kBase[i];
       put_rev(static_cast<uint32_t>(code), 5);
@@ -210,8 +212,8 @@ TEST(ZlibErrors, DistanceTooFarBackJustPastTheStart) {
         if (bits[i]) raw[i / 8] |= static_cast<uint8_t>(1u << (i % 8));
       for (size_t chunk : {size_t{0}, size_t{1}, size_t{2}}) {
         expect_same(nxz_inflate(raw, -15, chunk), ref_inflate_run(raw, -15, chunk),
-                    "lead " + std::to_string(lead) + " extra " + std::to_string(extra) +
-                        " chunk " + std::to_string(chunk));
+                    "lead " + std::to_string(lead) + " extra " + std::to_string(extra) + " chunk " +
+                        std::to_string(chunk));
         if (HasFailure()) return;
       }
     }

@@ -66,8 +66,8 @@ TEST(ZlibMisc, VersionFlagsAndErrorStrings) {
 TEST(ZlibMisc, ChecksumsMatchTheSystemZlib) {
   const RefZlib& r = ref();
   const Bytes data = random_bytes(200000, 21);
-  for (size_t n : {size_t{0}, size_t{1}, size_t{15}, size_t{100}, size_t{5552}, size_t{65537},
-                   data.size()}) {
+  for (size_t n :
+       {size_t{0}, size_t{1}, size_t{15}, size_t{100}, size_t{5552}, size_t{65537}, data.size()}) {
     for (size_t off : {size_t{0}, size_t{3}}) {
       const size_t len = std::min(n, data.size() - off);
       EXPECT_EQ(crc32_z(0, data.data() + off, len), r.crc32_z(0, data.data() + off, len));

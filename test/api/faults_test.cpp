@@ -42,14 +42,15 @@ TEST(ZlibUnderFaults, CampaignOfTenThousandRequests) {
   }
   nxz_stats_get(&after);
   const uint64_t jobs = after.jobs - before.jobs;
-  std::printf("fault campaign: %llu streams, %llu requests, %llu faults, %llu busy retries, "
-              "%llu timeouts, %llu hardware errors, %llu mismatches\n",
-              static_cast<unsigned long long>(streams), static_cast<unsigned long long>(jobs),
-              static_cast<unsigned long long>(after.faults - before.faults),
-              static_cast<unsigned long long>(after.busy_retries - before.busy_retries),
-              static_cast<unsigned long long>(after.timeouts - before.timeouts),
-              static_cast<unsigned long long>(after.hw_errors - before.hw_errors),
-              static_cast<unsigned long long>(mismatches));
+  std::printf(
+      "fault campaign: %llu streams, %llu requests, %llu faults, %llu busy retries, "
+      "%llu timeouts, %llu hardware errors, %llu mismatches\n",
+      static_cast<unsigned long long>(streams), static_cast<unsigned long long>(jobs),
+      static_cast<unsigned long long>(after.faults - before.faults),
+      static_cast<unsigned long long>(after.busy_retries - before.busy_retries),
+      static_cast<unsigned long long>(after.timeouts - before.timeouts),
+      static_cast<unsigned long long>(after.hw_errors - before.hw_errors),
+      static_cast<unsigned long long>(mismatches));
   EXPECT_EQ(mismatches, 0u);
   EXPECT_GE(jobs, 10000u);
   EXPECT_GT(after.faults, before.faults);

@@ -59,10 +59,10 @@ TEST(ZlibInflateApi, BlockAndTreesStopsAsZlib) {
         ASSERT_EQ(ours.size(), theirs.size()) << smp.name << " " << wbits << " " << flush;
         for (size_t i = 0; i < ours.size(); ++i)
           ASSERT_TRUE(ours[i] == theirs[i])
-              << smp.name << " stop " << i << ": rc " << ours[i].rc << "/" << theirs[i].rc
-              << " in " << ours[i].total_in << "/" << theirs[i].total_in << " out "
-              << ours[i].total_out << "/" << theirs[i].total_out << " type " << ours[i].data_type
-              << "/" << theirs[i].data_type;
+              << smp.name << " stop " << i << ": rc " << ours[i].rc << "/" << theirs[i].rc << " in "
+              << ours[i].total_in << "/" << theirs[i].total_in << " out " << ours[i].total_out
+              << "/" << theirs[i].total_out << " type " << ours[i].data_type << "/"
+              << theirs[i].data_type;
         EXPECT_EQ(a, in);
       }
     }
@@ -290,7 +290,7 @@ TEST(ZlibInflateApi, MisuseIsStreamErrorOrVersionError) {
   EXPECT_EQ(inflate(&s, Z_NO_FLUSH), Z_STREAM_ERROR);
   s.next_out = out.data();
   s.avail_out = 10;
-  EXPECT_EQ(inflate(&s, Z_NO_FLUSH), Z_BUF_ERROR);  // no input: no progress
+  EXPECT_EQ(inflate(&s, Z_NO_FLUSH), Z_BUF_ERROR);           // no input: no progress
   EXPECT_EQ(inflateGetHeader(&s, nullptr), Z_STREAM_ERROR);  // a zlib-only stream
   EXPECT_EQ(inflateEnd(&s), Z_OK);
   EXPECT_EQ(inflate(&s, Z_NO_FLUSH), Z_STREAM_ERROR);

@@ -19,11 +19,11 @@ const RefZlib& ref() {
       std::fprintf(stderr, "cannot load the reference zlib %s: %s\n", NXZ_SYSTEM_ZLIB, dlerror());
       std::abort();
     }
-#define NXZ_REF_LOAD(f)                                                \
-  z.f = reinterpret_cast<decltype(&::f)>(dlsym(h, #f));                \
-  if (!z.f) {                                                          \
-    std::fprintf(stderr, "reference zlib lacks %s\n", #f);             \
-    std::abort();                                                      \
+#define NXZ_REF_LOAD(f)                                    \
+  z.f = reinterpret_cast<decltype(&::f)>(dlsym(h, #f));    \
+  if (!z.f) {                                              \
+    std::fprintf(stderr, "reference zlib lacks %s\n", #f); \
+    std::abort();                                          \
   }
     NXZ_REF_FUNCTIONS(NXZ_REF_LOAD)
 #undef NXZ_REF_LOAD
@@ -33,9 +33,9 @@ const RefZlib& ref() {
 }
 
 Bytes text_bytes(size_t n, uint32_t seed) {
-  static const char* const kWords[] = {"the ", "quick ", "brown ", "fox ", "jumps ", "over ",
-                                       "lazy ", "dog ", "compression ", "accelerator ", "\n",
-                                       "NX ", "GZIP ", "POWER9 ", "zlib ", "stream "};
+  static const char* const kWords[] = {
+      "the ",         "quick ",       "brown ", "fox ", "jumps ", "over ",   "lazy ", "dog ",
+      "compression ", "accelerator ", "\n",     "NX ",  "GZIP ",  "POWER9 ", "zlib ", "stream "};
   std::mt19937 rng(seed);
   Bytes b;
   b.reserve(n);

@@ -17,7 +17,9 @@ struct Wrapper {
 };
 const Wrapper kWrappers[] = {{"raw", -15, -15}, {"zlib", 15, 15}, {"gzip", 31, 31}};
 
-Bytes prefix(const Bytes& b, size_t n) { return Bytes(b.begin(), b.begin() + std::min(n, b.size())); }
+Bytes prefix(const Bytes& b, size_t n) {
+  return Bytes(b.begin(), b.begin() + std::min(n, b.size()));
+}
 
 TEST(ZlibRoundTrip, CorpusEveryWrapperAndLevelBothWays) {
   for (const Sample& smp : samples()) {
@@ -104,10 +106,14 @@ TEST(ZlibRoundTrip, OutputIndependentOfCallSplits) {
       DeflateRun whole;
       whole.window_bits = wbits;
       const Bytes expect = nxz_deflate(in, whole);
-      for (auto [ic, oc] : {std::pair<size_t, size_t>{7, 0}, {13, 4096}, {4096, 7}, {0, 1},
-                            {65536, 13}, {200001, 0}}) {
-        SCOPED_TRACE(smp.name + " wbits " + std::to_string(wbits) + " in " +
-                     std::to_string(ic) + " out " + std::to_string(oc));
+      for (auto [ic, oc] : {std::pair<size_t, size_t>{7, 0},
+                            {13, 4096},
+                            {4096, 7},
+                            {0, 1},
+                            {65536, 13},
+                            {200001, 0}}) {
+        SCOPED_TRACE(smp.name + " wbits " + std::to_string(wbits) + " in " + std::to_string(ic) +
+                     " out " + std::to_string(oc));
         DeflateRun r = whole;
         r.in_chunk = ic;
         r.out_chunk = oc;
@@ -203,8 +209,13 @@ TEST(ZlibInflate, EveryBufferRegime) {
     const Bytes in = prefix(smp.data, 120000);
     for (const Wrapper& w : kWrappers) {
       const Bytes stream = ref_compress(in, 6, w.deflate_bits);
-      for (auto [ic, oc] : {std::pair<size_t, size_t>{1, 1}, {7, 13}, {13, 7}, {4096, 4096},
-                            {1, 0}, {0, 1}, {0, 0}}) {
+      for (auto [ic, oc] : {std::pair<size_t, size_t>{1, 1},
+                            {7, 13},
+                            {13, 7},
+                            {4096, 4096},
+                            {1, 0},
+                            {0, 1},
+                            {0, 0}}) {
         if ((ic == 1 || oc == 1) && smp.data.size() > 0 && in.size() > 30000) {
           // one byte at a time over a shorter piece: the same paths, less time
         }

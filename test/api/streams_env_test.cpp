@@ -1,10 +1,9 @@
 // Streams in their environment: the caller's allocator (and its failure at
 // every allocation), threads, fork.
 #include <gtest/gtest.h>
+#include <malloc.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <malloc.h>
 
 #include <algorithm>
 #include <atomic>
@@ -77,8 +76,10 @@ bool round_trip_with(Pool* pool, int wbits, int strategy, const Bytes& in) {
 
 TEST(ZlibStreams, AllocationFailureAtEveryAllocationLeaksNothing) {
   const Bytes in = text_bytes(300000, 51);
-  for (auto [wbits, strategy] : {std::pair{15, Z_DEFAULT_STRATEGY}, {31, Z_DEFAULT_STRATEGY},
-                                 {-15, Z_DEFAULT_STRATEGY}, {12, Z_DEFAULT_STRATEGY},
+  for (auto [wbits, strategy] : {std::pair{15, Z_DEFAULT_STRATEGY},
+                                 {31, Z_DEFAULT_STRATEGY},
+                                 {-15, Z_DEFAULT_STRATEGY},
+                                 {12, Z_DEFAULT_STRATEGY},
                                  {15, Z_HUFFMAN_ONLY}}) {
     Pool clean;
     ASSERT_TRUE(round_trip_with(&clean, wbits, strategy, in));

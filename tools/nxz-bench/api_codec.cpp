@@ -39,8 +39,8 @@ const Api* load_api(std::string* error) {
     self.resize(n > 0 ? static_cast<size_t>(n) : 0);
     const std::string dir = self.substr(0, self.rfind('/') + 1);
     void* h = nullptr;
-    for (const std::string& p : {dir + "libnxz.so.0", std::string(NXZ_LIBRARY_PATH),
-                                 std::string("libnxz.so.0")}) {
+    for (const std::string& p :
+         {dir + "libnxz.so.0", std::string(NXZ_LIBRARY_PATH), std::string("libnxz.so.0")}) {
       if ((h = dlopen(p.c_str(), RTLD_NOW | RTLD_LOCAL))) break;
     }
     if (!h) return false;

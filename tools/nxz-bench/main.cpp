@@ -223,7 +223,9 @@ std::vector<Entry> make_codecs(const Options& o) {
     }
     for (size_t buffer : {size_t{4096}, size_t{65536}}) {
       Entry a = own(make_api(6, buffer, &err));
-      if (!a.owned) a.unavailable = {"nxz-api", "6 s" + std::to_string(buffer / 1024) + "K", 0, 0, 0, 0, err, ""};
+      if (!a.owned)
+        a.unavailable = {"nxz-api", "6 s" + std::to_string(buffer / 1024) + "K", 0, 0, 0, 0, err,
+                         ""};
       list.push_back(std::move(a));
     }
   }
