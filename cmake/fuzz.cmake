@@ -1,0 +1,1 @@
+# libFuzzer targets (test/fuzz): filled in by the fuzzing work (issue 15).

@@ -1,0 +1,1 @@
+# Command-line tools (tools/nxzip, tools/nxz-run): issue 14.
