@@ -1,0 +1,1 @@
+# nxz-run (tools/nxz-run): runs a program with libnxz.so preloaded. Issue 14.
