@@ -176,6 +176,21 @@ Script)
   expect_rc 7 "$run" -v "$tmp/plain"
   expect_err "/bin/sh will run it"
   expect_rc 7 "$run" --stats "$tmp/plain"
+  # Not text and not runnable: no /bin/sh fallback. An ELF file of an
+  # unknown machine: the kernel refuses it (126), and the mismatch is named.
+  printf '\0\1\2binary' >"$tmp/data"
+  chmod +x "$tmp/data"
+  expect_rc 126 "$run" "$tmp/data"
+  expect_err "Exec format error"
+  python3 -c 'import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+b[18:20] = (0xbeef).to_bytes(2, "little" if b[5] == 1 else "big")
+open(sys.argv[2], "wb").write(b)' "$(type -P true)" "$tmp/alien" 2>/dev/null && chmod +x "$tmp/alien"
+  if [[ -x $tmp/alien ]]; then
+    expect_rc 126 "$run" "$tmp/alien"
+    expect_err "machine 48879 but"
+    expect_err "the loader will skip the library"
+  fi
   # A missing interpreter: 127, as a shell.
   printf '#!%s/no-such-interpreter\n' "$tmp" >"$tmp/bad.sh"
   chmod +x "$tmp/bad.sh"

@@ -198,13 +198,13 @@ std::vector<char*> c_argv(const std::vector<std::string>& args) {
   return v;
 }
 
-// Executes the program as a shell does: a file the kernel will not run
-// (ENOEXEC: no ELF header, no "#!") is given to /bin/sh. Returns errno.
+// Executes the program as a shell does: a text file the kernel will not
+// run (ENOEXEC: no "#!") is given to /bin/sh. Returns errno.
 int exec_program(const std::string& path, const std::vector<std::string>& args) {
   std::vector<char*> v = c_argv(args);
   execv(path.c_str(), v.data());
   int err = errno;
-  if (err == ENOEXEC) {
+  if (err == ENOEXEC && runs_as_shell_script(path)) {
     std::vector<std::string> sh = {"sh", path};
     sh.insert(sh.end(), args.begin() + 1, args.end());
     std::vector<char*> sv = c_argv(sh);

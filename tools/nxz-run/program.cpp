@@ -141,11 +141,14 @@ void diagnose_at(const std::string& path, const std::string& lib_path, const Elf
           }
         }
         d->details.push_back(me + path + " is a script run by " + next + " (" + how + ")");
-      } else {
+      } else if (runs_as_shell_script(path)) {
         next = "/bin/sh";
         d->details.push_back(me + path +
                              " is neither ELF nor a #! script: /bin/sh will run it, as a shell "
                              "does");
+      } else {
+        d->details.push_back(me + path + " is neither ELF, nor a script, nor text");
+        return;
       }
       // The kernel allows a few levels of interpreters; so do we.
       if (depth >= 4) {
@@ -193,6 +196,19 @@ void diagnose_at(const std::string& path, const std::string& lib_path, const Elf
 }
 
 }  // namespace
+
+bool runs_as_shell_script(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[kShebangMax];
+  ssize_t n;
+  do n = read(fd, buf, sizeof buf);
+  while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n < 0) return false;
+  if (n >= 4 && std::memcmp(buf, "\177ELF", 4) == 0) return false;
+  return std::memchr(buf, 0, static_cast<size_t>(n)) == nullptr;
+}
 
 Resolved resolve_command(const std::string& name, const char* path_env) {
   Resolved r;

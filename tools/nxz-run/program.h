@@ -27,6 +27,11 @@ struct Resolved {
 // current directory; NULL means the system's default search path).
 Resolved resolve_command(const std::string& name, const char* path_env);
 
+// A file the kernel refuses (ENOEXEC) that a shell still runs with /bin/sh:
+// text without "#!" (no NUL in its first bytes; not ELF: an ELF file of
+// another machine stays an error, "Exec format error").
+bool runs_as_shell_script(const std::string& path);
+
 struct Diagnosis {
   std::vector<std::string> notes;    // always printed: the preload will not apply, and why
   std::vector<std::string> details;  // printed with -v: what was found
