@@ -133,7 +133,7 @@ if(NXZ_BUILD_TESTS AND NOT CMAKE_CROSSCOMPILING)
                    ${CMAKE_INSTALL_LIBDIR} ${CMAKE_INSTALL_INCLUDEDIR} ${CMAKE_INSTALL_BINDIR}
                    ${CMAKE_INSTALL_MANDIR} ${PROJECT_VERSION})
   set_tests_properties(Install.PkgConfigCMakeAndCompat PROPERTIES SKIP_RETURN_CODE 77
-                       TIMEOUT 300)
+                       TIMEOUT 300 ENVIRONMENT "CMAKE=${CMAKE_COMMAND}")
   if(NXZ_SANITIZE)
     set_tests_properties(Install.PkgConfigCMakeAndCompat PROPERTIES DISABLED TRUE)
   endif()

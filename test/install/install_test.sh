@@ -16,6 +16,8 @@ set -uo pipefail
 build=${1:?build dir} libdir=${2:?} includedir=${3:?} bindir=${4:?} mandir=${5:?}
 version=${6:?}
 here=$(cd "$(dirname "$0")" && pwd)
+# The cmake that configured the build (CTest passes it), else the one in PATH.
+cmake=${CMAKE:-cmake}
 
 fail() {
   echo "FAIL: $*" >&2
@@ -34,12 +36,12 @@ prefix=$tmp/prefix
 cflags=(-O1 -Wall -Wextra -Werror)
 
 # ---- the install itself, into a prefix other than the configured one
-cmake --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
+"$cmake" --install "$build" --prefix "$prefix" >"$tmp/install.log" 2>&1 ||
   fail "cmake --install failed: $(cat "$tmp/install.log")"
 # The zlib-named copy goes in by default only with NXZ_INSTALL_ZLIB_COMPAT=ON;
 # any build with tests has it as component zlib-compat.
 if [[ ! -e $prefix/$libdir/nxz/libz.so.1 ]]; then
-  cmake --install "$build" --prefix "$prefix" --component zlib-compat >>"$tmp/install.log" 2>&1 ||
+  "$cmake" --install "$build" --prefix "$prefix" --component zlib-compat >>"$tmp/install.log" 2>&1 ||
     fail "cmake --install --component zlib-compat failed: $(cat "$tmp/install.log")"
 fi
 for f in "$libdir/libnxz.so" "$libdir/libnxz.so.0" "$libdir/libnxz.so.$version" \
@@ -90,9 +92,9 @@ add_executable(prog roundtrip.c)
 target_compile_options(prog PRIVATE ${cflags[*]})
 target_link_libraries(prog PRIVATE nxz::nxz \${CMAKE_DL_LIBS})
 EOF
-cmake -S "$tmp/cmake-src" -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" \
+"$cmake" -S "$tmp/cmake-src" -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=Release >"$tmp/cmake.log" 2>&1 || fail "configuring with find_package(nxz) failed: $(cat "$tmp/cmake.log")"
-cmake --build "$tmp/cmake-build" >>"$tmp/cmake.log" 2>&1 || fail "building against nxz::nxz failed: $(cat "$tmp/cmake.log")"
+"$cmake" --build "$tmp/cmake-build" >>"$tmp/cmake.log" 2>&1 || fail "building against nxz::nxz failed: $(cat "$tmp/cmake.log")"
 # CMake links the imported library by full path and gives the program a
 # build RPATH to it: no LD_LIBRARY_PATH needed.
 "$tmp/cmake-build/prog" >"$tmp/out" || fail "the find_package program failed: $(cat "$tmp/out")"
@@ -100,7 +102,7 @@ grep -qF "from $prefix/$libdir/libnxz.so.0" "$tmp/out" || fail "the find_package
 echo "find_package: $(cat "$tmp/out")"
 # A version it does not provide is refused.
 sed -i "s/find_package(nxz $version REQUIRED)/find_package(nxz 99.0 REQUIRED)/" "$tmp/cmake-src/CMakeLists.txt"
-! cmake -S "$tmp/cmake-src" -B "$tmp/cmake-build2" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null 2>&1 ||
+! "$cmake" -S "$tmp/cmake-src" -B "$tmp/cmake-build2" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null 2>&1 ||
   fail "find_package(nxz 99.0) accepted version $version"
 
 # ---- 3. a plain -lz program and the zlib-named copy
