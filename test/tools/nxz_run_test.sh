@@ -87,6 +87,10 @@ Backend)
   [[ -n $n && $n -gt 0 ]] || fail "the emulated backend served no requests"
   expect_rc 0 "$run" --backend=auto printenv NXZ_BACKEND
   expect_out auto
+  if [[ ! -e /dev/crypto/nx-gzip ]]; then
+    expect_rc 0 "$run" --backend nx true
+    expect_err "no /dev/crypto/nx-gzip"
+  fi
   expect_rc 125 "$run" --backend gpu true
   expect_err "--backend must be auto, nx or emulated"
   ;;

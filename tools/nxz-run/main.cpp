@@ -379,6 +379,13 @@ int run(int argc, char** argv) {
   if (o.verbose)
     for (const auto& d : diag.details) std::fprintf(stderr, "%s\n", d.c_str());
 
+  // Asked for the accelerator where there is none: every stream will run in
+  // software, and a process that never opened a window reports nothing.
+  if (o.backend == "nx" && access("/dev/crypto/nx-gzip", F_OK) != 0)
+    std::fprintf(stderr,
+                 "nxz-run: --backend nx, but this machine has no /dev/crypto/nx-gzip: zlib "
+                 "work runs in software\n");
+
   const char* old_preload = std::getenv("LD_PRELOAD");
   set(o, "LD_PRELOAD", old_preload && *old_preload ? lib + ":" + old_preload : lib);
   if (!o.backend.empty()) set(o, "NXZ_BACKEND", o.backend);
