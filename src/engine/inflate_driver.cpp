@@ -76,6 +76,7 @@ bool Inflater::at_block_boundary() const {
 size_t Inflater::history_len() const { return started_ ? std::min(win_len_, kWindow) : 0; }
 
 void Inflater::remember(const uint8_t* p, size_t n) {
+  if (n == 0) return;  // p may be null then (memcpy's arguments must not be)
   if (win_.size() < kPad + std::min(win_len_ + n, kWinMax))
     win_.resize(kPad + std::min(std::max(win_len_ + n, 2 * win_len_), kWinMax));
   uint8_t* base = win_.data() + kPad;
