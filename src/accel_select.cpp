@@ -5,17 +5,18 @@
 #include <cstring>
 
 #include "accel_port.h"
+#include "config/config.h"
 #include "nxz/accel.h"
 
 namespace {
 
-// NXZ_BACKEND=auto|nx|emulated decides what NXZ_BACKEND_AUTO means.
-nxz_backend backend_from_env() {
-  const char* e = std::getenv("NXZ_BACKEND");
-  if (!e || !*e || std::strcmp(e, "auto") == 0) return NXZ_BACKEND_AUTO;
-  if (std::strcmp(e, "nx") == 0) return NXZ_BACKEND_NX;
-  if (std::strcmp(e, "emulated") == 0) return NXZ_BACKEND_EMULATED;
-  return NXZ_BACKEND_AUTO;  // an unknown word changes nothing
+// The `backend` setting (NXZ_BACKEND, nxz.conf) decides what
+// NXZ_BACKEND_AUTO means; the config has already refused other words.
+nxz_backend configured_backend() {
+  const std::string& b = nxz::config::settings().backend;
+  if (b == "nx") return NXZ_BACKEND_NX;
+  if (b == "emulated") return NXZ_BACKEND_EMULATED;
+  return NXZ_BACKEND_AUTO;
 }
 
 }  // namespace
@@ -24,7 +25,7 @@ extern "C" int nxz_accel_open(enum nxz_backend backend, const nxz_emu_config* em
                               nxz_window** out) {
   if (!out) return -EINVAL;
   *out = nullptr;
-  if (backend == NXZ_BACKEND_AUTO) backend = backend_from_env();
+  if (backend == NXZ_BACKEND_AUTO) backend = configured_backend();
   switch (backend) {
     case NXZ_BACKEND_NX:
       return nxz::port::power9_open(out);

@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 
 #include "accel_port.h"
+#include "config/log.h"
 #include "engine/job.h"
 
 namespace nxz::api {
@@ -13,12 +15,32 @@ namespace {
 
 // The emulated engine as the software path: synchronous on the caller's
 // thread, no residency model (there is no hardware to fault), unless a
-// fault campaign asks for one through NXZ_EMU_FAULTS.
-nxz_emu_config emulated_config() {
+// fault campaign asks for one (`emu_faults`, NXZ_EMU_FAULTS).
+constexpr const char* kNoFaults = "residency=off";
+
+nxz_emu_config emulated_config(const char* faults) {
   nxz_emu_config cfg{};
   cfg.synchronous = 1;
-  cfg.faults = std::getenv("NXZ_EMU_FAULTS") ? nullptr : "residency=off";
+  cfg.faults = faults;
   return cfg;
+}
+
+int open_window(nxz_window** w) {
+  const config::Settings& s = config::settings();
+  const char* faults = s.emu_faults_set ? s.emu_faults.c_str() : kNoFaults;
+  nxz_emu_config cfg = emulated_config(faults);
+  int rc = nxz_accel_open(NXZ_BACKEND_AUTO, &cfg, w);
+  if (rc == -EINVAL && faults != kNoFaults) {
+    // A malformed fault spec must not cost the program its accelerator.
+    static std::atomic<bool> warned{false};
+    if (!warned.exchange(true)) {
+      config::log(config::LogLevel::kWarn, "config: emu_faults `%s` does not parse; ignored",
+                  faults);
+    }
+    cfg = emulated_config(kNoFaults);
+    rc = nxz_accel_open(NXZ_BACKEND_AUTO, &cfg, w);
+  }
+  return rc;
 }
 
 struct ThreadWindow {
@@ -35,9 +57,14 @@ thread_local ThreadWindow t_window;
 nxz_window* thread_window() {
   const pid_t me = getpid();
   if (t_window.w && t_window.pid == me) return t_window.w;
-  const nxz_emu_config cfg = emulated_config();
   nxz_window* w = nullptr;
-  if (nxz_accel_open(NXZ_BACKEND_AUTO, &cfg, &w) != 0) w = nullptr;
+  if (const int rc = open_window(&w); rc != 0) {
+    config::log(config::LogLevel::kInfo, "no accelerator window (error %d): software only", rc);
+    w = nullptr;
+  } else if (config::log_enabled(config::LogLevel::kDebug)) {
+    config::log(config::LogLevel::kDebug, "window opened: %s",
+                nxz_accel_backend(w) == NXZ_BACKEND_NX ? "NX-GZIP" : "emulated engine");
+  }
   t_window.w = w;
   t_window.pid = me;
   return w;
@@ -65,6 +92,7 @@ nxz_window* make_proxy() {
 }  // namespace
 
 void api_window_retire() {
+  config::log(config::LogLevel::kInfo, "a request timed out: its window is retired");
   if (t_window.w) engine::keep_forever(t_window.w);  // never closed: see the header
   t_window.w = nullptr;
   t_window.pid = 0;

@@ -3,11 +3,27 @@
 #include <algorithm>
 #include <climits>
 
+#include "api/soft_zlib.h"
 #include "api/zlib_api.h"
+#include "config/config.h"
+
+namespace {
+
+// Below the configured sizes a one-shot call costs less in software than
+// the accelerator's set-up (a window, a request, its buffers).
+const nxz::api::SoftZlib* software_below(uLong size, uint64_t threshold) {
+  if (size >= threshold) return nullptr;
+  return nxz::api::soft_zlib();
+}
+
+}  // namespace
 
 extern "C" {
 
 int compress2(Bytef* dest, uLongf* destLen, const Bytef* source, uLong sourceLen, int level) {
+  if (auto* soft = software_below(sourceLen, nxz::config::settings().deflate_soft_below)) {
+    return soft->compress2(dest, destLen, source, sourceLen, level);
+  }
   z_stream s{};
   int err = deflateInit(&s, level);
   if (err != Z_OK) return err;
@@ -45,6 +61,9 @@ uLong compressBound(uLong sourceLen) {
 }
 
 int uncompress2(Bytef* dest, uLongf* destLen, const Bytef* source, uLong* sourceLen) {
+  if (auto* soft = software_below(*sourceLen, nxz::config::settings().inflate_soft_below)) {
+    return soft->uncompress2(dest, destLen, source, sourceLen);
+  }
   z_stream s{};
   const int init = inflateInit(&s);
   if (init != Z_OK) return init;

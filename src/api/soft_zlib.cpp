@@ -5,6 +5,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "config/config.h"
+#include "config/log.h"
+
 namespace nxz::api {
 namespace {
 
@@ -32,7 +35,7 @@ SoftZlib* load() {
   static SoftZlib z;
   const std::string multi = NXZ_MULTIARCH;
   const std::string candidates[] = {
-      std::getenv("NXZ_ZLIB") ? std::getenv("NXZ_ZLIB") : "",
+      config::settings().zlib_set ? config::settings().zlib : std::string(),
       NXZ_SYSTEM_ZLIB,
       multi.empty() ? "" : "/lib/" + multi + "/libz.so.1",
       multi.empty() ? "" : "/usr/lib/" + multi + "/libz.so.1",
@@ -59,8 +62,11 @@ SoftZlib* load() {
     static std::string where;
     where = path;
     z.path = where.c_str();
+    config::log(config::LogLevel::kDebug, "software zlib: %s", z.path);
     return &z;
   }
+  config::log(config::LogLevel::kInfo, "no software zlib%s%s: accelerator only",
+              chosen ? " at " : "", chosen ? candidates[0].c_str() : "");
   return nullptr;
 }
 

@@ -16,20 +16,21 @@ namespace nxz::api {
 #define NXZ_SOFT_ZLIB_FUNCTIONS(X)                                                                 \
   X(zlibVersion)                                                                                   \
   X(deflateInit2_)                                                                                 \
-  X(deflate) X(deflateEnd) X(deflateReset) X(deflateParams) X(deflateSetDictionary)                \
-      X(deflateGetDictionary) X(deflatePrime) X(deflatePending) X(deflateTune) X(deflateBound)     \
-          X(deflateCopy) X(inflateInit2_) X(inflate) X(inflateEnd) X(inflateReset2)                \
-              X(inflateSetDictionary) X(inflateGetDictionary) X(inflatePrime) X(inflateSync)       \
-                  X(inflateSyncPoint) X(inflateMark) X(inflateCopy) X(inflateUndermine)            \
-                      X(inflateValidate) X(inflateCodesUsed) X(inflateGetHeader)                   \
-                          X(inflateBackInit_) X(inflateBack) X(inflateBackEnd) X(gzopen)           \
-                              X(gzopen64) X(gzdopen) X(gzbuffer) X(gzsetparams) X(gzread)          \
-                                  X(gzfread) X(gzwrite) X(gzfwrite) X(gzvprintf) X(gzputs)         \
-                                      X(gzgets) X(gzputc) X(gzgetc) X(gzgetc_) X(gzungetc)         \
-                                          X(gzflush) X(gzseek) X(gzseek64) X(gzrewind) X(gztell)   \
-                                              X(gztell64) X(gzoffset) X(gzoffset64) X(gzeof)       \
-                                                  X(gzdirect) X(gzclose) X(gzclose_r) X(gzclose_w) \
-                                                      X(gzerror) X(gzclearerr)
+  X(deflate)                                                                                       \
+  X(deflateEnd) X(deflateReset) X(deflateParams) X(deflateSetDictionary) X(deflateGetDictionary)   \
+      X(deflatePrime) X(deflatePending) X(deflateTune) X(deflateBound) X(deflateCopy)              \
+          X(inflateInit2_) X(inflate) X(inflateEnd) X(inflateReset2) X(inflateSetDictionary)       \
+              X(inflateGetDictionary) X(inflatePrime) X(inflateSync) X(inflateSyncPoint)           \
+                  X(inflateMark) X(inflateCopy) X(inflateUndermine) X(inflateValidate)             \
+                      X(inflateCodesUsed) X(inflateGetHeader) X(inflateBackInit_) X(inflateBack)   \
+                          X(inflateBackEnd) X(gzopen) X(gzopen64) X(gzdopen) X(gzbuffer)           \
+                              X(gzsetparams) X(gzread) X(gzfread) X(gzwrite) X(gzfwrite)           \
+                                  X(gzvprintf) X(gzputs) X(gzgets) X(gzputc) X(gzgetc) X(gzgetc_)  \
+                                      X(gzungetc) X(gzflush) X(gzseek) X(gzseek64) X(gzrewind)     \
+                                          X(gztell) X(gztell64) X(gzoffset) X(gzoffset64) X(gzeof) \
+                                              X(gzdirect) X(gzclose) X(gzclose_r) X(gzclose_w)     \
+                                                  X(gzerror) X(gzclearerr) X(compress2)            \
+                                                      X(uncompress2)
 
 struct SoftZlib {
 #define NXZ_SOFT_MEMBER(f) decltype(&::f) f;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "accel_port.h"
+#include "config/config.h"
 #include "engine/stats.h"
 
 namespace nxz::engine {
@@ -20,10 +21,7 @@ namespace {
 
 DriverConfig load_config() {
   DriverConfig c;
-  if (const char* t = std::getenv("NXZ_TIMEOUT_MS"); t && *t) {
-    const long long ms = std::atoll(t);
-    if (ms > 0) c.timeout_ns = static_cast<uint64_t>(ms) * 1000000ull;
-  }
+  if (const uint64_t ms = config::settings().timeout_ms; ms > 0) c.timeout_ns = ms * 1000000ull;
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "config/config.h"
 #include "nxz/stats.h"
 
 namespace nxz::engine {
@@ -19,8 +20,9 @@ void print_at_exit() { nxz_stats_print(); }
 // exiting together do not interleave). For a host program whose stderr
 // must stay untouched, and for counting work across its child processes.
 void append_at_exit() {
-  const char* path = std::getenv("NXZ_STATS_FILE");
-  if (!path || !*path) return;
+  const std::string& file = config::settings().stats_file;
+  if (file.empty()) return;
+  const char* path = file.c_str();
   nxz_stats st;
   nxz_stats_get(&st);
   char line[512];
@@ -40,14 +42,13 @@ void append_at_exit() {
   close(fd);
 }
 
-// NXZ_STATS=1 asks for the counters on stderr at exit, NXZ_STATS_FILE in a
-// file; registered on first use.
+// `stats` (NXZ_STATS=1) asks for the counters on stderr at exit,
+// `stats_file` (NXZ_STATS_FILE) in a file; registered on first use.
 Counters* make_counters() {
   static Counters c;
-  const char* e = std::getenv("NXZ_STATS");
-  if (e && std::strcmp(e, "0") != 0 && *e) std::atexit(print_at_exit);
-  const char* f = std::getenv("NXZ_STATS_FILE");
-  if (f && *f) std::atexit(append_at_exit);
+  const config::Settings& s = config::settings();
+  if (s.stats) std::atexit(print_at_exit);
+  if (!s.stats_file.empty()) std::atexit(append_at_exit);
   return &c;
 }
 
