@@ -53,7 +53,14 @@ char* gzgets(gzFile f, char* buf, int len) { return z()->gzgets(f, buf, len); }
 int gzputc(gzFile f, int c) { return z()->gzputc(f, c); }
 int(gzgetc)(gzFile f) { return (z()->gzgetc)(f); }
 int gzgetc_(gzFile f) { return z()->gzgetc_(f); }
-int gzungetc(int c, gzFile f) { return z()->gzungetc(c, f); }
+int gzungetc(int c, gzFile f) {
+  // zlib 1.2.13 allocates a reader's buffers on its first read, and its
+  // gzungetc writes through the null buffer when it comes first. gzdirect
+  // makes the reader look at its file (what the first read would do) and
+  // nothing else, as zlib 1.3.1's own fix does.
+  if (f) z()->gzdirect(f);
+  return z()->gzungetc(c, f);
+}
 int gzflush(gzFile f, int flush) { return z()->gzflush(f, flush); }
 z_off_t gzseek(gzFile f, z_off_t offset, int whence) { return z()->gzseek(f, offset, whence); }
 z_off64_t gzseek64(gzFile f, z_off64_t offset, int whence) {

@@ -38,7 +38,13 @@ struct Reader {
     if (!ref) return gzgetc(f);
     return f->have ? (f->have--, f->pos++, *(f->next)++) : ref->gzgetc_(f);
   }
-  int ungetc(int c) { return ref ? ref->gzungetc(c, f) : gzungetc(c, f); }
+  // The reference (zlib 1.2.13) crashes on a gzungetc before any read; ours
+  // looks at the file first (src/api/gz_api.cpp), so the reference does too.
+  int ungetc(int c) {
+    if (!ref) return gzungetc(c, f);
+    ref->gzdirect(f);
+    return ref->gzungetc(c, f);
+  }
   z_off64_t seek(z_off64_t off, int whence) {
     return ref ? ref->gzseek64(f, off, whence) : gzseek64(f, off, whence);
   }
