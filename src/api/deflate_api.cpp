@@ -358,6 +358,10 @@ int run(DeflateState& s, int flush) {
         strm->data_type = s.inner.data_type;
         s.data_type_known = true;
       }
+      // Output left in the private zlib: the same flush again, with no new
+      // input, must hand it over, not be refused as a repeated flush (zlib
+      // does the same for its own pending output).
+      if (strm->avail_out == 0) s.last_flush = -1;
       if (rc == Z_BUF_ERROR && (took || made)) return Z_OK;
       return rc == Z_BUF_ERROR ? fail(strm, rc) : rc;
     }

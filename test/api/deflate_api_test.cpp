@@ -67,6 +67,58 @@ TEST(ZlibDeflate, ParamsWithoutRoomIsBufError) {
   deflateEnd(&s);
 }
 
+// A software stream's flush into a small buffer, repeated with no new input
+// until the buffer is not filled (java.util.zip's Deflater does this), must
+// hand over all of its output; and deflateParams, called again while it
+// answers Z_BUF_ERROR, must get there. Both stalled: a repeated flush was
+// refused as useless while the private zlib still held output.
+TEST(ZlibDeflate, SoftwareOutputLeftInsideIsHandedOverOnTheSameFlush) {
+  const Bytes a = text_bytes(5000, 35);
+  for (const int flush : {Z_SYNC_FLUSH, Z_FULL_FLUSH, Z_PARTIAL_FLUSH, Z_BLOCK}) {
+    for (const int strategy : {Z_DEFAULT_STRATEGY, Z_HUFFMAN_ONLY}) {
+      z_stream s{};
+      ASSERT_EQ(
+          deflateInit2(&s, strategy == Z_DEFAULT_STRATEGY ? 0 : 6, Z_DEFLATED, 15, 8, strategy),
+          Z_OK);
+      Bytes out(a.size() * 2 + 100);
+      s.next_in = const_cast<Bytef*>(a.data());
+      s.avail_in = static_cast<uInt>(a.size());
+      s.next_out = out.data();
+      int calls = 0;
+      do {
+        s.avail_out = 7;
+        ASSERT_EQ(deflate(&s, flush), Z_OK) << flush << "/" << strategy << " call " << calls;
+      } while (s.avail_out == 0 && ++calls < 10000);
+      ASSERT_EQ(s.avail_in, 0u);
+      // Everything given so far decodes from what came out.
+      Bytes so_far(out.begin(), out.begin() + s.total_out);
+      if (flush != Z_BLOCK) {
+        const InflateResult r = ref_inflate_run(so_far, 15, 0, 0, nullptr, Z_SYNC_FLUSH);
+        EXPECT_EQ(r.out, a) << flush << "/" << strategy;
+      }
+      // Back to the accelerator's parameters, Java's way: again while Z_BUF_ERROR.
+      s.next_in = const_cast<Bytef*>(a.data());
+      s.avail_in = static_cast<uInt>(a.size());
+      int rc;
+      calls = 0;
+      do {
+        s.avail_out = 7;
+        rc = deflateParams(&s, 6, Z_DEFAULT_STRATEGY);
+      } while (rc == Z_BUF_ERROR && ++calls < 10000);
+      ASSERT_EQ(rc, Z_OK) << flush << "/" << strategy;
+      s.avail_in = static_cast<uInt>(a.data() + a.size() - s.next_in);
+      s.avail_out = static_cast<uInt>(out.data() + out.size() - s.next_out);
+      ASSERT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END);
+      ASSERT_EQ(deflateEnd(&s), Z_OK);
+      Bytes back, twice = a;
+      twice.insert(twice.end(), a.begin(), a.end());
+      ASSERT_EQ(ref_inflate(Bytes(out.begin(), out.begin() + s.total_out), 15, &back),
+                Z_STREAM_END);
+      EXPECT_EQ(back, twice) << flush << "/" << strategy;
+    }
+  }
+}
+
 TEST(ZlibDeflate, DictionaryIdAndReadBack) {
   const Bytes dict = text_bytes(3000, 35), in = text_bytes(20000, 35);
   for (int wbits : {15, -15}) {
