@@ -1,17 +1,21 @@
 // nxz-bench: compression ratio and throughput of nxz next to the system zlib
 // and the fastest software DEFLATE codecs, with every stream verified.
-#include <cerrno>
+#include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "checksums.h"
 #include "codecs.h"
 #include "common/checksum_impl.h"
 #include "inputs.h"
+#include "machine.h"
 #include "measure.h"
+#include "options.h"
+#include "plot.h"
+#include "progress.h"
 #include "report.h"
 
 namespace nxz::bench {
@@ -20,241 +24,101 @@ namespace {
 constexpr int kExitMismatch = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitEngineError = 3;
+constexpr int kExitOutput = 4;
 
-const char kUsage[] = R"(usage: nxz-bench [options] [FILE|DIR ...]
+using Factory = std::function<std::unique_ptr<Codec>(std::string* error)>;
 
-Measures DEFLATE compression ratio and compress/decompress throughput of nxz
-(the accelerator through nxz_accel; the emulated engine unless --backend says
-otherwise) next to the system zlib, libdeflate and ISA-L, on the same data in
-the same run. Every input is cut into independent chunks, each compressed as
-one raw DEFLATE stream. nxz rows: "fht" is one fixed-Huffman accelerator job
-per chunk; "fht+drv" and "dht" go through the library's request driver (fixed
-codes, or dynamic tables built from symbol counts). Every stream is checked
-by decompressing it with the same codec and with the system zlib; any
-mismatch stops the run with exit status 1.
+// One row of every table. Codecs keep per-stream state, so a row makes one
+// instance per thread that uses it. A "decode" row times only its own
+// codec, decompressing the streams of the row `encoder` names.
+struct Entry {
+  std::string codec, level, mode;
+  Factory make;
+  int encoder = -1;
+  bool baseline = false;
+  std::vector<std::unique_ptr<Codec>> instances;
+  std::string error;  // why no instance could be made
 
-With no FILE or DIR, the corpus ($NXZ_CORPUS_DIR, else the build's
-../shared/corpus) is used, or, without one, files every Debian system has.
-
-options:
-  --repeat N        at least N timed passes per measurement (default 3)
-  --min-time S      and at least S seconds of them (default 0.5); the
-                    fastest pass is reported
-  --level LIST      software codec levels, e.g. 1,6 (default 1,6; ISA-L
-                    takes 0-3). zlib -6 is always measured: every row is
-                    also shown relative to it
-  --chunk SIZE      chunk size, e.g. 65536, 256K, 1M; 0 = whole files
-                    (default 256K)
-  --codecs LIST     any of nxz,zlib,libdeflate,isal (default all built in)
-  --backend B       nxz backend: emulated, nx or auto (default emulated)
-  --per-file        a table per input file, then the total
-  --csv             machine-readable output
-  --strict          exit with status 3 when the engine reported an error
-  --quiet           no progress lines on stderr
-  --help            this text
-
-Throughput is uncompressed bytes per second (MB = 10^6 bytes) in both
-directions; ratio is uncompressed / compressed size.
-)";
-
-struct Options {
-  TimingOptions timing;
-  std::vector<int> levels{1, 6};
-  size_t chunk = 256 * 1024;
-  std::vector<std::string> codecs{"nxz", "zlib", "libdeflate", "isal"};
-  nxz_backend backend = NXZ_BACKEND_EMULATED;
-  bool per_file = false;
-  bool csv = false;
-  bool strict = false;
-  std::vector<std::string> paths;
+  // The first n instances, or false (and `error`) when one cannot be made.
+  bool ensure(size_t n) {
+    while (error.empty() && instances.size() < n) {
+      std::string why;
+      auto c = make(&why);
+      if (!c) error = why.empty() ? "not available" : why;
+      instances.push_back(std::move(c));
+    }
+    return error.empty();
+  }
 };
 
-[[noreturn]] void usage_error(const std::string& why) {
-  std::fprintf(stderr, "nxz-bench: %s\n(try nxz-bench --help)\n", why.c_str());
-  std::exit(kExitUsage);
+Factory always(std::function<std::unique_ptr<Codec>()> f) {
+  return [f](std::string*) { return f(); };
 }
 
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    const size_t comma = s.find(',', start);
-    const size_t end = comma == std::string::npos ? s.size() : comma;
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
+std::string size_label(size_t n) {
+  if (n % (1 << 20) == 0) return std::to_string(n >> 20) + "M";
+  if (n % 1024 == 0) return std::to_string(n >> 10) + "K";
+  return std::to_string(n);
+}
+
+// ISA-L's levels are 0-3 (1 its fast default): the list's levels up to 3,
+// and its best, 3, standing for any higher one.
+std::vector<int> isal_levels(const std::vector<int>& levels) {
+  std::vector<int> out;
+  for (int l : levels) {
+    const int mapped = std::min(l, 3);
+    if (std::find(out.begin(), out.end(), mapped) == out.end()) out.push_back(mapped);
   }
   return out;
 }
 
-long long parse_int(const std::string& s, const char* what) {
-  char* end = nullptr;
-  errno = 0;
-  const long long v = std::strtoll(s.c_str(), &end, 10);
-  if (errno || end == s.c_str() || *end || v < 0)
-    usage_error(std::string("bad ") + what + ": " + s);
-  return v;
-}
-
-size_t parse_size(const std::string& s) {
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long long v = std::strtoull(s.c_str(), &end, 10);
-  if (errno || end == s.c_str() || s[0] == '-') usage_error("bad size: " + s);
-  const std::string unit = end;
-  unsigned long long mult = 1;
-  if (unit == "K" || unit == "k" || unit == "KiB")
-    mult = 1024;
-  else if (unit == "M" || unit == "m" || unit == "MiB")
-    mult = 1024 * 1024;
-  else if (!unit.empty())
-    usage_error("bad size unit: " + s);
-  if (v * mult > 0xffffffffull) usage_error("chunk too large (at most 4 GiB - 1): " + s);
-  return static_cast<size_t>(v * mult);
-}
-
-Options parse(int argc, char** argv) {
-  Options o;
-  auto value = [&](int& i) -> std::string {
-    if (i + 1 >= argc) usage_error(std::string(argv[i]) + " needs a value");
-    return argv[++i];
-  };
-  bool only_paths = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (only_paths || a.empty() || a[0] != '-') {
-      o.paths.push_back(a);
-    } else if (a == "--") {
-      only_paths = true;
-    } else if (a == "--help" || a == "-h") {
-      std::fputs(kUsage, stdout);
-      std::exit(0);
-    } else if (a == "--repeat") {
-      o.timing.repeat = static_cast<int>(parse_int(value(i), "repeat count"));
-      if (o.timing.repeat < 1) usage_error("--repeat must be at least 1");
-    } else if (a == "--min-time") {
-      const std::string v = value(i);
-      char* end = nullptr;
-      o.timing.min_time = std::strtod(v.c_str(), &end);
-      if (end == v.c_str() || *end || o.timing.min_time < 0) usage_error("bad time: " + v);
-    } else if (a == "--level") {
-      o.levels.clear();
-      for (const auto& l : split(value(i))) {
-        const long long v = parse_int(l, "level");
-        if (v > 12) usage_error("bad level: " + l);
-        o.levels.push_back(static_cast<int>(v));
-      }
-    } else if (a == "--chunk") {
-      o.chunk = parse_size(value(i));
-    } else if (a == "--codecs") {
-      o.codecs = split(value(i));
-      for (const auto& c : o.codecs)
-        if (c != "nxz" && c != "zlib" && c != "libdeflate" && c != "isal")
-          usage_error("unknown codec: " + c);
-    } else if (a == "--backend") {
-      const std::string b = value(i);
-      if (b == "emulated")
-        o.backend = NXZ_BACKEND_EMULATED;
-      else if (b == "nx")
-        o.backend = NXZ_BACKEND_NX;
-      else if (b == "auto")
-        o.backend = NXZ_BACKEND_AUTO;
-      else
-        usage_error("unknown backend: " + b);
-    } else if (a == "--per-file") {
-      o.per_file = true;
-    } else if (a == "--csv") {
-      o.csv = true;
-    } else if (a == "--strict") {
-      o.strict = true;
-    } else if (a == "--quiet" || a == "-q") {
-      o.timing.progress = false;
-    } else {
-      usage_error("unknown option: " + a);
-    }
-  }
-  return o;
-}
-
-bool wants(const Options& o, const char* codec) {
-  for (const auto& c : o.codecs)
-    if (c == codec) return true;
-  return false;
-}
-
-// One row to measure, or the reason it cannot be (then reported as a row).
-// A normal row compresses and decompresses with one codec; a cross row
-// times only `decoder` on the streams `encoder` made.
-struct Entry {
-  std::unique_ptr<Codec> owned;
-  Codec* encoder = nullptr;
-  Codec* decoder = nullptr;
-  Measurement unavailable;
-  bool is_baseline = false;
-};
-
-Entry own(std::unique_ptr<Codec> c, bool is_baseline = false) {
-  Entry e;
-  e.encoder = e.decoder = c.get();
-  e.owned = std::move(c);
-  e.is_baseline = is_baseline;
-  return e;
-}
-
-std::vector<Entry> make_codecs(const Options& o) {
+std::vector<Entry> make_entries(const Options& o) {
   std::vector<Entry> list;
-  Codec* engine = nullptr;
-  if (wants(o, "nxz")) {
-    std::string err;
-    Entry e = own(make_engine(o.backend, &err));
-    if (!e.owned) e.unavailable = {"nxz", "fht", 0, 0, 0, 0, err, ""};
-    engine = e.owned.get();
+  auto add = [&](std::string codec, std::string level, std::string mode, Factory make) {
+    Entry e;
+    e.codec = std::move(codec);
+    e.level = std::move(level);
+    e.mode = std::move(mode);
+    e.make = std::move(make);
     list.push_back(std::move(e));
-    for (bool dynamic : {false, true}) {
-      Entry d = own(make_driver(o.backend, dynamic, &err));
-      if (!d.owned) d.unavailable = {"nxz", dynamic ? "dht" : "fht+drv", 0, 0, 0, 0, err, ""};
-      list.push_back(std::move(d));
-    }
+    return static_cast<int>(list.size() - 1);
+  };
+  int engine = -1;
+  if (o.wants("nxz")) {
+    const nxz_backend b = o.backend;
+    engine = add("nxz", "fht", "engine", [b](std::string* e) { return make_engine(b, e); });
+    add("nxz", "fht+drv", "driver", [b](std::string* e) { return make_driver(b, false, e); });
+    add("nxz", "dht", "driver", [b](std::string* e) { return make_driver(b, true, e); });
     // Through the zlib API, as programs call it: one-shot at each level,
-    // and streaming with 4 KiB and 64 KiB buffers at the default level.
-    for (int level : o.levels) {
-      Entry a = own(make_api(level, 0, &err));
-      if (!a.owned) a.unavailable = {"nxz-api", std::to_string(level), 0, 0, 0, 0, err, ""};
-      list.push_back(std::move(a));
-    }
-    for (size_t buffer : {size_t{4096}, size_t{65536}}) {
-      Entry a = own(make_api(6, buffer, &err));
-      if (!a.owned)
-        a.unavailable = {"nxz-api", "6 s" + std::to_string(buffer / 1024) + "K", 0, 0, 0, 0, err,
-                         ""};
-      list.push_back(std::move(a));
-    }
+    // and streaming at the default level with each buffer size.
+    for (int level : o.levels)
+      add("nxz", std::to_string(level), "api",
+          [level](std::string* e) { return make_api(level, 0, e); });
+    for (size_t buffer : o.stream_buffers)
+      add("nxz", "6", "stream " + size_label(buffer),
+          [buffer](std::string* e) { return make_api(6, buffer, e); });
   }
-  Codec* baseline = nullptr;
-  for (int level : o.levels) {
-    if (wants(o, "zlib") || level == 6) {
-      list.push_back(own(make_zlib(level), level == 6));
-      if (level == 6) baseline = list.back().owned.get();
-    }
-  }
-  if (!baseline) {
-    list.push_back(own(make_zlib(6), true));
-    baseline = list.back().owned.get();
-  }
+  int baseline = -1;
   for (int level : o.levels)
-    if (wants(o, "libdeflate") && have_libdeflate())
-      if (auto c = make_libdeflate(level)) list.push_back(own(std::move(c)));
-  // ISA-L's levels are not zlib's: its level 1 is its fast default, the
-  // counterpart of the others' fast levels.
-  for (int level : o.levels)
-    if (wants(o, "isal") && have_isal())
-      if (auto c = make_isal(level)) list.push_back(own(std::move(c)));
+    if (o.wants("zlib") || level == 6) {
+      const int i = add("zlib", std::to_string(level), "software",
+                        always([level] { return make_zlib(level); }));
+      if (level == 6) baseline = i;
+    }
+  if (baseline < 0) baseline = add("zlib", "6", "software", always([] { return make_zlib(6); }));
+  list[static_cast<size_t>(baseline)].baseline = true;
+  if (o.wants("libdeflate") && have_libdeflate())
+    for (int level : o.levels)
+      add("libdeflate", std::to_string(level), "software",
+          always([level] { return make_libdeflate(level); }));
+  if (o.wants("isal") && have_isal())
+    for (int level : isal_levels(o.levels))
+      add("isal", std::to_string(level), "software", always([level] { return make_isal(level); }));
   // The engine's own streams use fixed codes only; programs mostly hand it
   // other compressors' dynamic-Huffman streams, so time that too.
-  if (engine) {
-    Entry cross;
-    cross.encoder = baseline;
-    cross.decoder = engine;
-    list.push_back(std::move(cross));
+  if (engine >= 0) {
+    const int d = add("nxz", "zlib-6", "decode", list[static_cast<size_t>(engine)].make);
+    list[static_cast<size_t>(d)].encoder = baseline;
   }
   return list;
 }
@@ -265,89 +129,164 @@ uint64_t total_bytes(const std::vector<Input>& inputs) {
   return n;
 }
 
-// Measures every codec on `inputs` and prints the result. False on a
-// verification failure (already reported).
-bool run_set(const Options& o, std::vector<Entry>& codecs, const std::string& label,
-             const std::vector<Input>& inputs, bool* engine_error) {
+// Measures every entry on `inputs` with `threads` threads per row. False
+// and *fatal on a verification failure.
+bool run_set(const Options& o, std::vector<Entry>& entries, const std::string& label,
+             const std::vector<Input>& inputs, int threads, bool corrupt, Progress* progress,
+             RowSet* set, std::string* fatal) {
   const std::vector<Chunk> chunks = make_chunks(inputs, o.chunk);
-  std::vector<Measurement> rows;
-  const Measurement* baseline = nullptr;
-  size_t baseline_index = 0;
-  for (auto& e : codecs) {
-    if (!e.encoder) {
-      rows.push_back(e.unavailable);
-      *engine_error = true;
+  set->label = label;
+  set->files = inputs.size();
+  set->bytes = total_bytes(inputs);
+  set->chunks = chunks.size();
+  set->rows.assign(entries.size(), Measurement{});  // Trials point into it: no resizing
+  std::vector<Trial> trials;
+  const size_t n = static_cast<size_t>(threads);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    Entry& e = entries[i];
+    Measurement& m = set->rows[i];
+    m.codec = e.codec;
+    m.level = e.level;
+    m.mode = e.mode;
+    m.threads = threads;
+    if (e.baseline) set->baseline = static_cast<int>(i);
+    Entry* enc = e.encoder >= 0 ? &entries[static_cast<size_t>(e.encoder)] : &e;
+    // A decode row's streams are made once, by its encoder's first instance.
+    if (!e.ensure(n) || !enc->ensure(enc == &e ? n : 1)) {
+      m.compress_error = !e.error.empty() ? e.error : enc->error;
       continue;
     }
-    Measurement m;
-    std::string fatal;
-    if (!measure_pair(*e.encoder, *e.decoder, e.encoder == e.decoder, chunks, o.timing, &m,
-                      &fatal)) {
-      std::fprintf(stderr, "nxz-bench: VERIFICATION FAILED on %s: %s\n", label.c_str(),
-                   fatal.c_str());
-      return false;
+    std::vector<Codec*> encoders, decoders;
+    for (size_t t = 0; t < n; ++t) {
+      decoders.push_back(e.instances[t].get());
+      encoders.push_back(enc == &e ? e.instances[t].get() : enc->instances[0].get());
     }
-    if (!m.compress_error.empty() || !m.decompress_error.empty()) *engine_error = true;
-    if (e.is_baseline) baseline_index = rows.size() + 1;
-    rows.push_back(std::move(m));
+    trials.emplace_back(&m, encoders, decoders, enc == &e, chunks);
+    if (corrupt && trials.size() == 1) trials.back().corrupt_for_test();
   }
-  if (baseline_index) baseline = &rows[baseline_index - 1];
-  if (o.csv) {
-    print_csv(stdout, label, o.chunk, rows, baseline);
-  } else {
-    std::printf("\n%s: %zu file%s, %llu bytes, %zu chunk%s\n", label.c_str(), inputs.size(),
-                inputs.size() == 1 ? "" : "s", static_cast<unsigned long long>(total_bytes(inputs)),
-                chunks.size(), chunks.size() == 1 ? "" : "s");
-    print_table(stdout, rows, baseline);
-  }
-  std::fflush(stdout);
-  return true;
+  return run_interleaved(trials, o.timing, progress, fatal);
+}
+
+bool any_errors(const std::vector<Measurement>& rows) {
+  for (const auto& m : rows)
+    if (!m.compress_error.empty() || !m.decompress_error.empty()) return true;
+  return false;
+}
+
+bool write_json_file(const std::string& path, const Report& r) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return false;
+  write_json(f, r);
+  return std::fclose(f) == 0;
 }
 
 int run(int argc, char** argv) {
-  const Options o = parse(argc, argv);
+  const Options o = parse_options(argc, argv);
+  Report r;
+  r.machine = describe_machine();
+  r.chunk = o.chunk;
+  r.timing = o.timing;
+  r.threads = o.threads;
   std::vector<Input> inputs;
-  std::string source;
   if (o.paths.empty()) {
-    inputs = default_inputs(&source);
+    inputs = default_inputs(&r.source);
   } else {
     std::string err;
-    if (!load_paths(o.paths, &inputs, &err)) usage_error(err);
-    source = "command line";
+    if (!load_paths(o.paths, &inputs, &err)) {
+      std::fprintf(stderr, "nxz-bench: %s\n", err.c_str());
+      return kExitUsage;
+    }
+    r.source = "command line";
   }
-  if (inputs.empty()) usage_error("no input data (all files empty or missing)");
+  if (inputs.empty()) {
+    std::fprintf(stderr, "nxz-bench: no input data (all files empty or missing)\n");
+    return kExitUsage;
+  }
+  for (const auto& in : inputs) r.inputs.emplace_back(in.name, in.data.size());
 
-  std::vector<Entry> codecs = make_codecs(o);
-  if (!o.csv) {
+  const bool tables = !o.csv && !o.json;
+  if (tables) {
+    std::printf("nxz-bench: %s (%s, %u CPUs), %s\n", r.machine.cpu_model.c_str(),
+                r.machine.arch.c_str(), r.machine.cpus, r.machine.date.c_str());
     std::printf(
-        "nxz-bench: inputs from %s; chunks of %zu bytes%s; fastest of >= %d passes "
-        "and >= %.2f s\n",
-        source.c_str(), o.chunk, o.chunk ? "" : " (whole files)", o.timing.repeat,
+        "inputs from %s; chunks of %zu bytes%s; median of %d interleaved passes, >= %.2f s "
+        "per row and direction\n",
+        r.source.c_str(), o.chunk, o.chunk ? "" : " (whole files)", o.timing.repeat,
         o.timing.min_time);
-    std::printf("checksums: crc32 %s, adler32 %s\n", checksum_detail::crc32_selected_name(),
+    std::printf("nxz checksums: crc32 %s, adler32 %s\n", checksum_detail::crc32_selected_name(),
                 checksum_detail::adler32_selected_name());
-  } else {
+  } else if (o.csv) {
     print_csv_header(stdout);
   }
+  std::fflush(stdout);
 
-  bool engine_error = false;
+  Progress progress(o.progress);
+  std::vector<Entry> entries = make_entries(o);
+  std::string fatal;
+  auto failed = [&] {
+    progress.clear();
+    std::fprintf(stderr, "nxz-bench: VERIFICATION FAILED: %s\n", fatal.c_str());
+    return kExitMismatch;
+  };
+  auto show = [&](const RowSet& set) {
+    if (tables) print_table(stdout, set);
+    if (o.csv) print_csv(stdout, set, o.chunk);
+    std::fflush(stdout);
+  };
   if (o.per_file) {
     for (auto& in : inputs) {
       // Moved in and back out: the per-file set needs no copy of the data.
       std::vector<Input> one;
       one.push_back(std::move(in));
-      const bool ok = run_set(o, codecs, one[0].name, one, &engine_error);
+      r.sets.emplace_back();
+      const bool ok = run_set(o, entries, one[0].name, one, 1, o.test_mismatch, &progress,
+                              &r.sets.back(), &fatal);
       in = std::move(one[0]);
-      if (!ok) return kExitMismatch;
+      if (!ok) return failed();
+      show(r.sets.back());
     }
   }
-  if (!run_set(o, codecs, "total", inputs, &engine_error)) return kExitMismatch;
+  r.sets.emplace_back();
+  if (!run_set(o, entries, "total", inputs, 1, o.test_mismatch, &progress, &r.sets.back(), &fatal))
+    return failed();
+  show(r.sets.back());
+
+  if (o.threads > 1) {
+    RowSet threaded;
+    if (!run_set(o, entries, "total", inputs, o.threads, false, &progress, &threaded, &fatal))
+      return failed();
+    r.threaded = std::move(threaded.rows);
+    if (tables) print_threads(stdout, r.total(), r.threaded, o.threads);
+  }
+  if (o.checksums) {
+    if (!measure_checksums(inputs, o.timing, &progress, &r.checksums, &fatal)) return failed();
+    if (tables) print_checksums(stdout, r.checksums);
+  }
+  std::fflush(stdout);
+
+  int status = 0;
+  if (o.json) write_json(stdout, r);
+  if (!o.json_file.empty() && !write_json_file(o.json_file, r)) {
+    std::fprintf(stderr, "nxz-bench: cannot write %s\n", o.json_file.c_str());
+    status = kExitOutput;
+  }
+  if (!o.plot_file.empty()) {
+    if (!write_plot(o.plot_file, r)) {
+      std::fprintf(stderr, "nxz-bench: cannot write %s\n", o.plot_file.c_str());
+      status = kExitOutput;
+    } else if (tables) {
+      std::printf("\nchart: %s\n", o.plot_file.c_str());
+    }
+  }
+  bool engine_error = false;
+  for (const auto& set : r.sets) engine_error = engine_error || any_errors(set.rows);
+  engine_error = engine_error || any_errors(r.threaded);
   if (engine_error) {
     std::fprintf(stderr, "nxz-bench: the engine reported errors (see the table)%s\n",
                  o.strict ? "" : "; use --strict to fail on them");
-    if (o.strict) return kExitEngineError;
+    if (o.strict && status == 0) status = kExitEngineError;
   }
-  return 0;
+  return status;
 }
 
 }  // namespace
