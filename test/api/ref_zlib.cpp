@@ -102,6 +102,10 @@ int ref_inflate(const Bytes& in, int window_bits, Bytes* out, const Bytes* dict)
   const RefZlib& z = ref();
   z_stream s{};
   if (z.inflateInit2_(&s, window_bits, z.zlibVersion(), sizeof(z_stream)) != Z_OK) std::abort();
+  // A raw stream never asks for its dictionary: it is given up front.
+  if (dict && window_bits < 0 &&
+      z.inflateSetDictionary(&s, dict->data(), static_cast<uInt>(dict->size())) != Z_OK)
+    std::abort();
   out->clear();
   s.next_in = const_cast<Bytef*>(in.data());
   s.avail_in = static_cast<uInt>(in.size());
