@@ -129,40 +129,48 @@ uint64_t total_bytes(const std::vector<Input>& inputs) {
   return n;
 }
 
-// Measures every entry on `inputs` with `threads` threads per row. False
-// and *fatal on a verification failure.
+// Measures every entry on `inputs` once per thread count of `runs`, into
+// that run's RowSet. All the runs' passes are interleaved in the same
+// rounds (row A on 1 thread, A on N threads, B on 1, ...), so that the
+// scaling compares passes timed under the same load. False and *fatal on a
+// verification failure.
 bool run_set(const Options& o, std::vector<Entry>& entries, const std::string& label,
-             const std::vector<Input>& inputs, int threads, bool corrupt, Progress* progress,
-             RowSet* set, std::string* fatal) {
+             const std::vector<Input>& inputs, const std::vector<std::pair<int, RowSet*>>& runs,
+             bool corrupt, Progress* progress, std::string* fatal) {
   const std::vector<Chunk> chunks = make_chunks(inputs, o.chunk);
-  set->label = label;
-  set->files = inputs.size();
-  set->bytes = total_bytes(inputs);
-  set->chunks = chunks.size();
-  set->rows.assign(entries.size(), Measurement{});  // Trials point into it: no resizing
+  for (const auto& [threads, set] : runs) {
+    set->label = label;
+    set->files = inputs.size();
+    set->bytes = total_bytes(inputs);
+    set->chunks = chunks.size();
+    set->rows.assign(entries.size(), Measurement{});  // Trials point into it: no resizing
+  }
   std::vector<Trial> trials;
-  const size_t n = static_cast<size_t>(threads);
   for (size_t i = 0; i < entries.size(); ++i) {
-    Entry& e = entries[i];
-    Measurement& m = set->rows[i];
-    m.codec = e.codec;
-    m.level = e.level;
-    m.mode = e.mode;
-    m.threads = threads;
-    if (e.baseline) set->baseline = static_cast<int>(i);
-    Entry* enc = e.encoder >= 0 ? &entries[static_cast<size_t>(e.encoder)] : &e;
-    // A decode row's streams are made once, by its encoder's first instance.
-    if (!e.ensure(n) || !enc->ensure(enc == &e ? n : 1)) {
-      m.compress_error = !e.error.empty() ? e.error : enc->error;
-      continue;
+    for (const auto& [threads, set] : runs) {
+      Entry& e = entries[i];
+      Measurement& m = set->rows[i];
+      m.codec = e.codec;
+      m.level = e.level;
+      m.mode = e.mode;
+      m.threads = threads;
+      if (e.baseline) set->baseline = static_cast<int>(i);
+      const size_t n = static_cast<size_t>(threads);
+      Entry* enc = e.encoder >= 0 ? &entries[static_cast<size_t>(e.encoder)] : &e;
+      // A decode row's streams are made once, by its encoder's first
+      // instance. Runs share instances: passes never overlap.
+      if (!e.ensure(n) || !enc->ensure(enc == &e ? n : 1)) {
+        m.compress_error = !e.error.empty() ? e.error : enc->error;
+        continue;
+      }
+      std::vector<Codec*> encoders, decoders;
+      for (size_t t = 0; t < n; ++t) {
+        decoders.push_back(e.instances[t].get());
+        encoders.push_back(enc == &e ? e.instances[t].get() : enc->instances[0].get());
+      }
+      trials.emplace_back(&m, encoders, decoders, enc == &e, chunks);
+      if (corrupt && trials.size() == 1) trials.back().corrupt_for_test();
     }
-    std::vector<Codec*> encoders, decoders;
-    for (size_t t = 0; t < n; ++t) {
-      decoders.push_back(e.instances[t].get());
-      encoders.push_back(enc == &e ? e.instances[t].get() : enc->instances[0].get());
-    }
-    trials.emplace_back(&m, encoders, decoders, enc == &e, chunks);
-    if (corrupt && trials.size() == 1) trials.back().corrupt_for_test();
   }
   return run_interleaved(trials, o.timing, progress, fatal);
 }
@@ -239,22 +247,21 @@ int run(int argc, char** argv) {
       std::vector<Input> one;
       one.push_back(std::move(in));
       r.sets.emplace_back();
-      const bool ok = run_set(o, entries, one[0].name, one, 1, o.test_mismatch, &progress,
-                              &r.sets.back(), &fatal);
+      const bool ok = run_set(o, entries, one[0].name, one, {{1, &r.sets.back()}}, o.test_mismatch,
+                              &progress, &fatal);
       in = std::move(one[0]);
       if (!ok) return failed();
       show(r.sets.back());
     }
   }
   r.sets.emplace_back();
-  if (!run_set(o, entries, "total", inputs, 1, o.test_mismatch, &progress, &r.sets.back(), &fatal))
+  RowSet threaded;
+  std::vector<std::pair<int, RowSet*>> runs{{1, &r.sets.back()}};
+  if (o.threads > 1) runs.emplace_back(o.threads, &threaded);
+  if (!run_set(o, entries, "total", inputs, runs, o.test_mismatch, &progress, &fatal))
     return failed();
   show(r.sets.back());
-
   if (o.threads > 1) {
-    RowSet threaded;
-    if (!run_set(o, entries, "total", inputs, o.threads, false, &progress, &threaded, &fatal))
-      return failed();
     r.threaded = std::move(threaded.rows);
     if (tables) print_threads(stdout, r.total(), r.threaded, o.threads);
   }
