@@ -11,8 +11,11 @@
 namespace nxz::bench {
 namespace {
 
-constexpr double kWidth = 1000, kHeight = 640;
-constexpr double kLeft = 80, kRight = kWidth - 230, kTop = 90, kBottom = kHeight - 70;
+// Two panels, compression above decompression, sharing the legend.
+constexpr double kWidth = 1000, kPanelHeight = 520, kHeader = 90,
+                 kHeight = kHeader + 2 * kPanelHeight;
+constexpr double kLeft = 80, kRight = kWidth - 230;
+constexpr double kPanelTop = 30, kPanelBottom = kPanelHeight - 70;  // within a panel
 constexpr double kFont = 12;
 constexpr double kCharWidth = 6.9;  // a generous average for 12 px sans-serif
 constexpr double kLineHeight = 14;
@@ -102,15 +105,19 @@ std::string tick_label(double v) {
   return buf;
 }
 
-std::vector<Point> points_of(const RowSet& set) {
+std::vector<Point> points_of(const RowSet& set, bool compress) {
   std::vector<Point> pts;
   for (const auto& m : set.rows) {
-    if (m.compress.empty() || m.ratio() <= 0 || m.compress_mbps() <= 0) continue;
+    const Samples& s = compress ? m.compress : m.decompress;
+    if (s.empty() || m.ratio() <= 0 || s.median() <= 0) continue;
     Point p;
     p.family = family_of(m);
     if (m.codec == "nxz" && m.mode == "api") {
       p.base = "nxz api";
       p.items = {"-" + m.level};
+    } else if (m.codec == "nxz" && m.mode == "decode") {
+      p.base = "nxz decoding";
+      p.items = {m.level};
     } else if (m.codec == "nxz" && p.family == 2) {
       p.base = "nxz " + m.mode;  // "nxz stream 4K"
       p.items = {};
@@ -121,9 +128,9 @@ std::vector<Point> points_of(const RowSet& set) {
       p.base = m.codec == "isal" ? "ISA-L" : m.codec;
       p.items = {"-" + m.level};
     }
-    p.speed = m.compress_mbps();
-    p.lo = m.compress.min();
-    p.hi = m.compress.max();
+    p.speed = s.median();
+    p.lo = s.min();
+    p.hi = s.max();
     p.ratio = m.ratio();
     pts.push_back(std::move(p));
   }
@@ -156,12 +163,10 @@ double nice_step(double span) {
   return 10 * mag;
 }
 
-}  // namespace
-
-bool write_plot(const std::string& path, const Report& r) {
-  const RowSet& set = r.total();
-  std::vector<Point> pts = points_of(set);
-
+// One scatter panel, its top edge at `y0`: `what` ("compression") names
+// the speed on the x axis.
+void draw_panel(std::FILE* f, std::vector<Point> pts, double y0, const char* what) {
+  const double top = y0 + kPanelTop, bottom = y0 + kPanelBottom;
   double xlo = 1e300, xhi = 0, ylo = 1e300, yhi = 0;
   for (const auto& p : pts) {
     xlo = std::min(xlo, std::max(p.lo, 1e-3));
@@ -177,48 +182,33 @@ bool write_plot(const std::string& path, const Report& r) {
   yhi += ypad;
   const double lx0 = std::log10(xlo), lx1 = std::log10(xhi);
   auto X = [&](double v) { return kLeft + (std::log10(v) - lx0) / (lx1 - lx0) * (kRight - kLeft); };
-  auto Y = [&](double v) { return kBottom - (v - ylo) / (yhi - ylo) * (kBottom - kTop); };
+  auto Y = [&](double v) { return bottom - (v - ylo) / (yhi - ylo) * (bottom - top); };
   for (auto& p : pts) {
     p.px = X(p.speed);
     p.py = Y(p.ratio);
   }
   pts = merge_close(std::move(pts));
 
-  std::FILE* f = std::fopen(path.c_str(), "w");
-  if (!f) return false;
   std::fprintf(f,
-               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-               "viewBox=\"0 0 %.0f %.0f\" font-family=\"DejaVu Sans, Helvetica, Arial, "
-               "sans-serif\" font-size=\"%.0f\">\n",
-               kWidth, kHeight, kWidth, kHeight, kFont);
-  std::fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
-  // Title, then what was measured where.
-  std::fprintf(f,
-               "<text x=\"%.0f\" y=\"28\" font-size=\"18\" font-weight=\"bold\">DEFLATE "
-               "compression speed against ratio</text>\n",
-               kLeft);
-  std::fprintf(f, "<text x=\"%.0f\" y=\"50\" font-size=\"13\">%s (%s, %u CPUs), %s</text>\n", kLeft,
-               xml(r.machine.cpu_model).c_str(), xml(r.machine.arch).c_str(), r.machine.cpus,
-               xml(r.machine.date).c_str());
-  std::fprintf(f,
-               "<text x=\"%.0f\" y=\"68\" font-size=\"12\" fill=\"#444\">%zu files, %.2f MB in "
-               "%zu chunks of %zu KiB; median of %d interleaved passes, bars from the slowest "
-               "to the fastest pass; 1 thread</text>\n",
-               kLeft, set.files, double(set.bytes) / 1e6, set.chunks, r.chunk / 1024,
-               r.timing.repeat);
-
+               "<text x=\"%.0f\" y=\"%.0f\" font-size=\"14\" font-weight=\"bold\">%s speed "
+               "against ratio</text>\n",
+               kLeft, top - 10, what);
   // Grid, ticks and axis names.
   std::fprintf(f, "<g stroke=\"#ddd\" stroke-width=\"1\">\n");
+  // 1-2-5 per decade; a range of about one decade gets 1-2-3-5-7 instead.
   std::vector<double> xticks;
-  for (int k = static_cast<int>(std::floor(lx0)); k <= static_cast<int>(std::ceil(lx1)); ++k)
-    for (double m : {1.0, 2.0, 5.0}) {
-      const double v = m * std::pow(10, k);
-      if (v >= xlo && v <= xhi) xticks.push_back(v);
-    }
+  for (const auto& steps : {std::vector<double>{1, 2, 5}, std::vector<double>{1, 2, 3, 5, 7}}) {
+    xticks.clear();
+    for (int k = static_cast<int>(std::floor(lx0)); k <= static_cast<int>(std::ceil(lx1)); ++k)
+      for (double m : steps) {
+        const double v = m * std::pow(10, k);
+        if (v >= xlo && v <= xhi) xticks.push_back(v);
+      }
+    if (xticks.size() >= 5) break;
+  }
   for (double v : xticks)
-    std::fprintf(f, "<line x1=\"%s\" y1=\"%.0f\" x2=\"%s\" y2=\"%.0f\"/>\n", num(X(v)).c_str(),
-                 kTop, num(X(v)).c_str(), kBottom);
+    std::fprintf(f, "<line x1=\"%s\" y1=\"%.0f\" x2=\"%s\" y2=\"%.0f\"/>\n", num(X(v)).c_str(), top,
+                 num(X(v)).c_str(), bottom);
   const double ystep = nice_step(yhi - ylo);
   std::vector<double> yticks;
   for (double v = std::ceil(ylo / ystep) * ystep; v <= yhi + 1e-9; v += ystep) yticks.push_back(v);
@@ -229,22 +219,22 @@ bool write_plot(const std::string& path, const Report& r) {
   std::fprintf(f,
                "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" "
                "stroke=\"#333\"/>\n",
-               kLeft, kTop, kRight - kLeft, kBottom - kTop);
+               kLeft, top, kRight - kLeft, bottom - top);
   for (double v : xticks)
     std::fprintf(f, "<text x=\"%s\" y=\"%.0f\" text-anchor=\"middle\">%s</text>\n",
-                 num(X(v)).c_str(), kBottom + 18, tick_label(v).c_str());
+                 num(X(v)).c_str(), bottom + 18, tick_label(v).c_str());
   const int ydecimals = ystep >= 1 ? 0 : ystep >= 0.1 ? 1 : 2;
   for (double v : yticks)
     std::fprintf(f, "<text x=\"%.0f\" y=\"%s\" text-anchor=\"end\">%.*f</text>\n", kLeft - 8,
                  num(Y(v) + 4).c_str(), ydecimals, v);
   std::fprintf(f,
-               "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"13\">compression "
-               "speed (MB/s of input, log scale)</text>\n",
-               (kLeft + kRight) / 2, kBottom + 45);
+               "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\" font-size=\"13\">%s "
+               "speed (MB/s of uncompressed data, log scale)</text>\n",
+               (kLeft + kRight) / 2, bottom + 45, what);
   std::fprintf(f,
                "<text transform=\"translate(%.0f %.0f) rotate(-90)\" text-anchor=\"middle\" "
                "font-size=\"13\">compression ratio (input / output)</text>\n",
-               kLeft - 50, (kTop + kBottom) / 2);
+               kLeft - 50, (top + bottom) / 2);
 
   // Points with their spread.
   for (const auto& p : pts) {
@@ -267,7 +257,7 @@ bool write_plot(const std::string& path, const Report& r) {
   // text over text, which the boxes' larger area already weighs.
   for (const auto& p : pts)
     taken.push_back({X(std::max(p.lo, xlo)), p.py - 2, X(std::min(p.hi, xhi)), p.py + 2});
-  const Box area{kLeft + 2, kTop + 2, kRight - 2, kBottom - 2};
+  const Box area{kLeft + 2, top + 2, kRight - 2, bottom - 2};
   for (const auto& p : pts) {
     const std::string text = p.label();
     const double w = kCharWidth * static_cast<double>(text.size()), h = kLineHeight;
@@ -307,13 +297,46 @@ bool write_plot(const std::string& path, const Report& r) {
                  num(best.x0).c_str(), num(best.y1 - 3).c_str(), kFamilies[p.family].color,
                  xml(text).c_str());
   }
+}
+
+}  // namespace
+
+bool write_plot(const std::string& path, const Report& r) {
+  const RowSet& set = r.total();
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return false;
+  std::fprintf(f,
+               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+               "viewBox=\"0 0 %.0f %.0f\" font-family=\"DejaVu Sans, Helvetica, Arial, "
+               "sans-serif\" font-size=\"%.0f\">\n",
+               kWidth, kHeight, kWidth, kHeight, kFont);
+  std::fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+  // Title, then what was measured where.
+  std::fprintf(f,
+               "<text x=\"%.0f\" y=\"28\" font-size=\"18\" font-weight=\"bold\">nxz-bench: "
+               "DEFLATE speed against compression ratio</text>\n",
+               kLeft);
+  std::fprintf(f, "<text x=\"%.0f\" y=\"50\" font-size=\"13\">%s (%s, %u CPUs), %s</text>\n", kLeft,
+               xml(r.machine.cpu_model).c_str(), xml(r.machine.arch).c_str(), r.machine.cpus,
+               xml(r.machine.date).c_str());
+  std::fprintf(f,
+               "<text x=\"%.0f\" y=\"68\" font-size=\"12\" fill=\"#444\">%zu files, %.2f MB in "
+               "%zu chunks of %zu KiB; median of %d interleaved passes, bars from the slowest "
+               "to the fastest pass; 1 thread</text>\n",
+               kLeft, set.files, double(set.bytes) / 1e6, set.chunks, r.chunk / 1024,
+               r.timing.repeat);
+  const std::vector<Point> comp = points_of(set, true), decomp = points_of(set, false);
+  draw_panel(f, comp, kHeader, "compression");
+  draw_panel(f, decomp, kHeader + kPanelHeight, "decompression");
 
   // Legend: the families present.
-  double ly = kTop + 10;
+  double ly = kHeader + kPanelTop + 10;
   std::fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">codec</text>\n", kRight + 20,
                ly);
   for (size_t fam = 0; fam < std::size(kFamilies); ++fam) {
-    if (std::none_of(pts.begin(), pts.end(), [&](const Point& p) { return p.family == int(fam); }))
+    if (std::none_of(decomp.begin(), decomp.end(),
+                     [&](const Point& p) { return p.family == int(fam); }))
       continue;
     ly += 22;
     std::fprintf(f, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"5\" fill=\"%s\"/>\n", kRight + 26, ly - 4,
@@ -322,9 +345,11 @@ bool write_plot(const std::string& path, const Report& r) {
                  xml(kFamilies[fam].name).c_str());
   }
   ly += 34;
-  for (const char* note : {"labels: level (-N), or the", "nxz path: fht = one engine job,",
-                           "fht+drv/dht = request driver,", "api = zlib API, stream N =",
-                           "zlib API with N-byte buffers", "(the engine ignores the level)"}) {
+  for (const char* note :
+       {"labels: -N is the level; nxz:", "fht = one engine job,", "fht+drv, dht = request driver",
+        "(fixed, dynamic tables),", "api = zlib API, one call,", "stream N = zlib API with",
+        "N-byte buffers; the engine", "has one effort at every level;", "decoding zlib-6 = nxz",
+        "inflating zlib -6's streams"}) {
     std::fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" fill=\"#444\">%s</text>\n",
                  kRight + 20, ly, xml(note).c_str());
     ly += 15;
