@@ -198,7 +198,7 @@ bool Trial::prepare(const TimingOptions& opt, std::string* fatal) {
   // of min_time: short passes would measure the clock and the scheduler.
   const double per_pass = opt.min_time / std::max(opt.repeat, 1);
   auto loops_for = [&](double seconds) {
-    if (seconds <= 0) return 1000;
+    if (seconds <= 0) return per_pass > 0 ? 1000 : 1;  // below the clock's resolution
     return static_cast<int>(std::clamp(std::ceil(per_pass / seconds), 1.0, 1e6));
   };
   if (time_compress_) compress_loops_ = loops_for(comp_s);
