@@ -118,18 +118,25 @@ class ApiCodec final : public Codec {
     const size_t step = buffer_ ? buffer_ : std::max(n, out_len);
     size_t pos = 0;
     int rc = Z_OK;
-    inf_.next_out = out;
+    uint8_t spare;
     while (rc != Z_STREAM_END) {
       if (inf_.avail_in == 0 && pos < n) {
         inf_.next_in = const_cast<Bytef*>(in + pos);
         inf_.avail_in = static_cast<uInt>(std::min(step, n - pos));
         pos += inf_.avail_in;
       }
-      inf_.avail_out = static_cast<uInt>(std::min(step, out_len - inf_.total_out) + 1);
+      // Once `out` is full, a byte of our own: inflate still needs room to
+      // go on to the end of the stream, and a byte written there is data
+      // the stream should not have had (`out` has no byte to spare).
+      const size_t left = out_len - inf_.total_out;
+      inf_.next_out = left ? out + inf_.total_out : &spare;
+      inf_.avail_out = static_cast<uInt>(left ? std::min(step, left) : 1);
       rc = api_->inflate(&inf_, Z_NO_FLUSH);
       if (rc != Z_OK && rc != Z_STREAM_END)
         return Status::failure("inflate returned " + std::to_string(rc) +
                                (inf_.msg ? std::string(": ") + inf_.msg : ""));
+      if (!left && inf_.avail_out == 0)
+        return Status::failure("inflate produced more than " + std::to_string(out_len) + " bytes");
     }
     if (inf_.total_out != out_len) return Status::failure("inflate produced the wrong size");
     return {};
