@@ -25,6 +25,8 @@ constexpr int kExitMismatch = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitEngineError = 3;
 constexpr int kExitOutput = 4;
+// zlib's levels end at 9; libdeflate's go on to 12.
+constexpr int kZlibMaxLevel = 9;
 
 using Factory = std::function<std::unique_ptr<Codec>(std::string* error)>;
 
@@ -92,15 +94,16 @@ std::vector<Entry> make_entries(const Options& o) {
     // Through the zlib API, as programs call it: one-shot at each level,
     // and streaming at the default level with each buffer size.
     for (int level : o.levels)
-      add("nxz", std::to_string(level), "api",
-          [level](std::string* e) { return make_api(level, 0, e); });
+      if (level <= kZlibMaxLevel)
+        add("nxz", std::to_string(level), "api",
+            [level](std::string* e) { return make_api(level, 0, e); });
     for (size_t buffer : o.stream_buffers)
       add("nxz", "6", "stream " + size_label(buffer),
           [buffer](std::string* e) { return make_api(6, buffer, e); });
   }
   int baseline = -1;
   for (int level : o.levels)
-    if (o.wants("zlib") || level == 6) {
+    if ((o.wants("zlib") || level == 6) && level <= kZlibMaxLevel) {
       const int i = add("zlib", std::to_string(level), "software",
                         always([level] { return make_zlib(level); }));
       if (level == 6) baseline = i;

@@ -39,8 +39,9 @@ options:
                     (default 0.5); a pass repeats the data to last S/N
   --levels LIST     software codec levels, e.g. 1,6,9 (default 1,6,9);
   --level LIST      the same. zlib -6 is always measured: every row is also
-                    shown relative to it. ISA-L has levels 0-3: it takes the
-                    list's levels up to 3, and its level 3 for any above
+                    shown relative to it. Levels 10-12 are libdeflate's
+                    only; ISA-L has levels 0-3: it takes the list's levels
+                    up to 3, and its level 3 for any above
   --stream LIST     buffer sizes of the streaming rows, e.g. 4K or 4K,64K
                     (default 4K,64K; 0 = no streaming rows)
   --chunk SIZE      chunk size, e.g. 65536, 256K, 1M; 0 = whole files
