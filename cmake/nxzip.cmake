@@ -15,7 +15,7 @@ if(NXZ_BUILD_TESTS AND NOT CMAKE_CROSSCOMPILING)
   get_filename_component(NXZIP_CORPUS_DIR "${CMAKE_SOURCE_DIR}/../shared/corpus" ABSOLUTE)
   set(NXZIP_TEST_CASES
       RoundTripGzip Members Pigz Stdio KeepForceStdout TestList Recursive Suffix Exists Missing
-      Corrupt Truncated FullDisk Signal Metadata Name Stats Parallel Options)
+      Corrupt Truncated FullDisk Signal Metadata Name Stats Parallel Options Progress)
   foreach(case ${NXZIP_TEST_CASES})
     add_test(NAME NxZip.${case} COMMAND bash ${CMAKE_SOURCE_DIR}/test/tools/nxzip_test.sh
              ${case} $<TARGET_FILE:nxzip> ${NXZIP_CORPUS_DIR})
