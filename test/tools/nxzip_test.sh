@@ -339,6 +339,12 @@ Truncated)
   head -c 5 t.gz >head.gz
   expect_rc 1 "$nxzip" -d head.gz
   expect_err "nxzip: head.gz: unexpected end of file"
+  # Empty, as gzip says.
+  : >zero.gz
+  expect_rc 1 "$nxzip" -d zero.gz
+  expect_err "nxzip: zero.gz: unexpected end of file"
+  expect_rc 1 "$nxzip" -d </dev/null
+  expect_err "nxzip: stdin: unexpected end of file"
   # A good file of the same name is never replaced by a truncated output.
   echo precious >short
   expect_rc 1 "$nxzip" -df short.gz

@@ -113,17 +113,12 @@ void FileJobs::entry(const std::string& given, bool top) {
   struct stat st;
   if (lstat(path.c_str(), &st) != 0) {
     const int err = errno;
-    // "gzip -d file" also finds file.gz.
-    if (err == ENOENT && top && o_.mode != Mode::kCompress &&
-        compressed_suffix(path, o_.suffix).empty() && lstat((path + o_.suffix).c_str(), &st) == 0) {
-      path += o_.suffix;
-    } else {
-      throw system_error(
-          err == ENOENT && o_.mode != Mode::kCompress && compressed_suffix(path, o_.suffix).empty()
-              ? path + o_.suffix
-              : path,
-          err);
-    }
+    // gzip -d FILE also finds FILE.gz, and when neither is there names FILE.gz.
+    const bool try_suffix = err == ENOENT && top && o_.mode != Mode::kCompress &&
+                            compressed_suffix(path, o_.suffix).empty();
+    if (!try_suffix) throw system_error(path, err);
+    path += o_.suffix;
+    if (lstat(path.c_str(), &st) != 0) throw system_error(path, errno);
   }
   if (S_ISLNK(st.st_mode)) {
     if (!o_.force) throw system_error(path, ELOOP);
@@ -225,8 +220,9 @@ void FileJobs::decompress_stdin() {
   if (o_.force && o_.mode == Mode::kDecompress && pass_through(&src)) return;
   GzipHeader h;
   const HeaderResult hr = read_header(&src, &h);
-  if (hr == HeaderResult::kTruncated) throw FileError("stdin: unexpected end of file");
-  if (hr == HeaderResult::kEnd && o_.mode == Mode::kList) return;
+  // An empty input is a truncated one to gzip.
+  if (hr == HeaderResult::kTruncated || hr == HeaderResult::kEnd)
+    throw FileError("stdin: unexpected end of file");
   if (hr != HeaderResult::kOk) throw FileError("stdin: not in gzip format");
   Progress progress("stdin", 0, o_.verbosity == 0);
   std::optional<Output> out;
@@ -254,7 +250,8 @@ void FileJobs::decompress_file(const std::string& path, const struct stat& st) {
   if (o_.force && o_.to_stdout && o_.mode == Mode::kDecompress && pass_through(&src)) return;
   GzipHeader h;
   const HeaderResult hr = read_header(&src, &h);
-  if (hr == HeaderResult::kTruncated) throw FileError(path + ": unexpected end of file");
+  if (hr == HeaderResult::kTruncated || hr == HeaderResult::kEnd)
+    throw FileError(path + ": unexpected end of file");
   if (hr != HeaderResult::kOk) throw FileError(path + ": not in gzip format");
   if (o_.use_name() && !stored_name(h).empty()) out_name = dir_prefix(path) + stored_name(h);
   if (out_name.empty()) out_name = path;
