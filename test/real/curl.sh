@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 command -v curl >/dev/null || skip "curl is not installed"
 py=/usr/bin/python3
 [[ -x $py ]] || skip "no /usr/bin/python3 for the server"
-curl -V | grep -qw libz || skip "this curl has no zlib support"
+grep -qw libz <<<"$(curl -V)" || skip "this curl has no zlib support"
 files=()
 if [[ -d $corpus ]]; then
   for f in "$corpus"/*; do [[ -f $f && $(basename "$f") != README.md ]] && files+=("$f"); done

@@ -19,7 +19,7 @@ command -v jar >/dev/null || skip "jar is not installed"
 py=/usr/bin/python3
 [[ -x $py ]] || skip "no /usr/bin/python3 (the system-zlib referee)"
 libzip=$(dirname "$(readlink -f "$(command -v java)")")/../lib/libzip.so
-if [[ -f $libzip ]] && ! ldd "$libzip" | grep -q 'libz\.so\.1 =>'; then
+if [[ -f $libzip ]] && ! grep -q 'libz\.so\.1 =>' <<<"$(ldd "$libzip" 2>&1)"; then
   skip "this JDK's libzip.so has its own zlib (no libz.so.1 to preload over)"
 fi
 files=()
