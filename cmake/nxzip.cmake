@@ -7,6 +7,12 @@ add_executable(nxzip ${NXZIP_SOURCES})
 # libnxz.so, whose own headers give nxz_stats_get.
 target_link_libraries(nxzip PRIVATE nxz Threads::Threads)
 target_compile_definitions(nxzip PRIVATE NXZIP_VERSION="${PROJECT_VERSION}")
+# Installed, it finds the library installed with it, in the libdir reached
+# from its own directory, whatever the prefix (and after the tree is moved).
+include(GNUInstallDirs)
+file(RELATIVE_PATH NXZIP_LIBDIR_FROM_BINDIR ${CMAKE_INSTALL_FULL_BINDIR}
+     ${CMAKE_INSTALL_FULL_LIBDIR})
+set_target_properties(nxzip PROPERTIES INSTALL_RPATH "$ORIGIN/${NXZIP_LIBDIR_FROM_BINDIR}")
 
 # test/tools/nxzip_test.sh, one CTest per case. Native builds only (the
 # script checks nxzip against the host's gzip and pigz), and not under the
