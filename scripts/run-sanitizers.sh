@@ -28,7 +28,10 @@ run_tsan() {
   # TSan refuses by default after a multithreaded fork.
   export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:die_after_fork=0}
   local status=0
-  build-tsan/nxz_test_vas || status=1
+  # TSan's own thread registry breaks in the grandchild of a threaded fork
+  # ("dup thread with used id"): that one test runs in the other suites.
+  build-tsan/nxz_test_vas --gtest_filter=-Fork.ChildUsesItsOwnWindowBehindTheInheritedOne ||
+    status=1
   build-tsan/nxz_test_driver || status=1
   build-tsan/nxz_test_api --gtest_filter='*Thread*:*Fork*:*Concurren*:ZlibStreams*' || status=1
   build-tsan/nxz-soak --time 60 --threads 4 --fork-every 0 --quiet || status=1
