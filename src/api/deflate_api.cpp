@@ -579,10 +579,14 @@ int deflateParams(z_streamp strm, int level, int strategy) {
     // zlib 1.2.12: what came before is compressed with the old parameters.
     const int err = deflate(strm, Z_BLOCK);
     if (err == Z_STREAM_ERROR) return err;
-    unsigned inner_pending = 0;
-    if (s->soft && s->inner_live)
-      nxz::api::soft_zlib()->deflatePending(&s->inner, &inner_pending, nullptr);
-    if (strm->avail_in || s->blk || !s->pend.empty() || inner_pending) return Z_BUF_ERROR;
+    // What the private zlib still holds is not all in deflatePending(): at
+    // level 0 input waits in its window for a stored block. Everything it
+    // has goes into pend, so the new codec starts after all of it.
+    if (s->soft && s->inner_live && !strm->avail_in) {
+      if (!nxz::api::soft_into_pending(*s, nullptr, 0, Z_BLOCK)) return Z_MEM_ERROR;
+      s->pend.drain(strm);
+    }
+    if (strm->avail_in || s->blk || !s->pend.empty()) return Z_BUF_ERROR;
   }
   s->level = level;
   s->strategy = strategy;

@@ -119,6 +119,90 @@ TEST(ZlibDeflate, SoftwareOutputLeftInsideIsHandedOverOnTheSameFlush) {
   }
 }
 
+// deflateParams called again and again while it answers Z_BUF_ERROR, with
+// a window of a few bytes each time (the soak's small-window plans), from
+// every kind of stream to every other: what came before and after the
+// change decodes, byte for byte. A switch from software to the accelerator
+// lost bytes this way (soak seed ae135afb39210885). The same driver runs
+// the system zlib first, so that the test's own loop is known good.
+struct DeflateCalls {
+  decltype(&::deflateInit2_) init;
+  decltype(&::deflate) deflate;
+  decltype(&::deflateParams) params;
+  decltype(&::deflateEnd) end;
+};
+
+std::string params_through_window(const DeflateCalls& z, const Bytes& a, int level1,
+                                  int strategy1, int level2, int strategy2, size_t window,
+                                  int wbits, Bytes* out) {
+  z_stream s{};
+  if (z.init(&s, level1, Z_DEFLATED, wbits, 2, strategy1, ZLIB_VERSION, int(sizeof s)) != Z_OK)
+    return "init";
+  Bytes buf(window);
+  auto take = [&] {
+    out->insert(out->end(), buf.data(), buf.data() + (window - s.avail_out));
+    s.next_out = buf.data();
+    s.avail_out = static_cast<uInt>(window);
+  };
+  s.next_out = buf.data();
+  s.avail_out = static_cast<uInt>(window);
+  size_t pos = 0;
+  bool changed = false;
+  int rc = Z_OK;
+  long tries = 0;
+  while (rc != Z_STREAM_END) {
+    if (!changed && pos >= a.size() / 2) {
+      changed = true;
+      do {
+        rc = z.params(&s, level2, strategy2);
+        take();
+      } while (rc == Z_BUF_ERROR && ++tries < 1000000);
+      if (rc != Z_OK) return "deflateParams " + std::to_string(rc);
+    }
+    const size_t n = std::min<size_t>(4096, a.size() - pos);
+    s.next_in = const_cast<Bytef*>(a.data() + pos);
+    s.avail_in = static_cast<uInt>(n);
+    pos += n;
+    const int flush = pos == a.size() ? Z_FINISH : Z_NO_FLUSH;
+    do {
+      rc = z.deflate(&s, flush);
+      take();
+      if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END)
+        return "deflate " + std::to_string(rc);
+    } while (rc != Z_STREAM_END && (s.avail_in > 0 || flush == Z_FINISH) && ++tries < 10000000);
+  }
+  return z.end(&s) == Z_OK ? "" : "deflateEnd";
+}
+
+TEST(ZlibDeflate, ParamsRetriedThroughATinyWindowKeepEveryByte) {
+  const Bytes a = text_bytes(12866, 36);
+  const int plans[][2] = {{0, Z_DEFAULT_STRATEGY}, {5, Z_FILTERED}, {1, Z_HUFFMAN_ONLY},
+                          {6, Z_DEFAULT_STRATEGY}, {9, Z_FIXED},    {2, Z_RLE}};
+  const DeflateCalls ours{&::deflateInit2_, &::deflate, &::deflateParams, &::deflateEnd};
+  const DeflateCalls system{ref().deflateInit2_, ref().deflate, ref().deflateParams,
+                            ref().deflateEnd};
+  for (const auto& p1 : plans) {
+    for (const auto& p2 : plans) {
+      for (const size_t window : {size_t{1}, size_t{8}, size_t{61}}) {
+        for (const int wbits : {-15, 15}) {
+          for (const DeflateCalls* z : {&system, &ours}) {
+            SCOPED_TRACE(testing::Message()
+                         << (z == &ours ? "nxz " : "system zlib ") << p1[0] << "/" << p1[1]
+                         << " -> " << p2[0] << "/" << p2[1] << " window " << window
+                         << " wbits " << wbits);
+            Bytes out, back;
+            ASSERT_EQ(params_through_window(*z, a, p1[0], p1[1], p2[0], p2[1], window, wbits,
+                                            &out),
+                      "");
+            EXPECT_EQ(ref_inflate(out, wbits, &back), Z_STREAM_END);
+            EXPECT_EQ(back, a);
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(ZlibDeflate, DictionaryIdAndReadBack) {
   const Bytes dict = text_bytes(3000, 35), in = text_bytes(20000, 35);
   for (int wbits : {15, -15}) {

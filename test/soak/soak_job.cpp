@@ -91,6 +91,10 @@ StreamPlan StreamPlan::draw(std::mt19937_64& rng) {
   static const int kFlushes[] = {Z_PARTIAL_FLUSH, Z_SYNC_FLUSH, Z_FULL_FLUSH, Z_BLOCK};
   p.flush_every = rng() % 2 ? 0 : 1 + int(rng() % 8);
   p.flush = kFlushes[rng() % 4];
+  // zlib's manual: a flush needs avail_out above six, or a buffer filled by
+  // its marker brings another marker on the next call, without end (zlib
+  // does the same).
+  if (p.flush_every) p.out_chunk = std::max<size_t>(p.out_chunk, 7);
   p.params_change = rng() % 7 == 0;
   return p;
 }
@@ -128,6 +132,9 @@ bool ours_deflate(const StreamPlan& p, const Bytes& in, const Bytes& dict, Bytes
     *why = "deflateSetDictionary";
     ok = false;
   }
+  // Far more than any stream of this input: a deflate that never stops
+  // must fail its job, not eat the machine's memory.
+  const size_t runaway = 2 * deflateBound(&s, uLong(in.size())) + (1 << 20);
   size_t pos = 0;
   int piece = 0;
   bool changed = false;
@@ -159,11 +166,17 @@ bool ours_deflate(const StreamPlan& p, const Bytes& in, const Bytes& dict, Bytes
     int rc;
     do {
       rc = call(flush);
+      if (out->size() > runaway) break;
       if (rc == Z_STREAM_END) break;
       if (rc != Z_OK && rc != Z_BUF_ERROR) break;
       // No room was the only way to stop short of the goal.
       if (rc == Z_BUF_ERROR && s.avail_out > 0) break;
     } while (s.avail_out == 0 || s.avail_in > 0 || (last && rc != Z_STREAM_END));
+    if (out->size() > runaway) {
+      *why = "deflate gave " + std::to_string(out->size()) + " bytes and did not stop";
+      ok = false;
+      break;
+    }
     if (last) {
       if (rc != Z_STREAM_END) {
         *why = "deflate(Z_FINISH) " + std::to_string(rc);
@@ -210,6 +223,10 @@ bool ours_inflate(const StreamPlan& p, const Bytes& in, const Bytes& dict, Bytes
     s.avail_out = static_cast<uInt>(window.size());
     int rc = inflate(&s, Z_NO_FLUSH);
     out->insert(out->end(), window.data(), window.data() + (window.size() - s.avail_out));
+    if (out->size() > p.size) {  // more than was compressed: wrong, and maybe endless
+      *why = "inflate gave more bytes than were compressed";
+      break;
+    }
     if (rc == Z_NEED_DICT && p.dictionary) {
       rc = inflateSetDictionary(&s, dict.data(), uInt(dict.size()));
       if (rc == Z_OK) continue;
