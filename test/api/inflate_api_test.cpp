@@ -172,6 +172,64 @@ TEST(ZlibInflateApi, SyncFindsTheNextFullFlushAsZlib) {
   EXPECT_EQ(run(true), run(false));
 }
 
+// rsync -z: each token is deflated with Z_SYNC_FLUSH and sent without its
+// trailing 00 00 ff ff; the receiver inflates it and asks inflateSyncPoint()
+// whether it stopped just inside that stored block (zlib: 1), then feeds the
+// four bytes back. The answers and the output must be zlib's, token after
+// token, with the accelerator's part of the stream handed to software.
+TEST(ZlibInflateApi, SyncPointAfterAStrippedSyncFlushAsZlib) {
+  const RefZlib& z = ref();
+  const Bytes in = text_bytes(300000, 44);
+  z_stream d{};
+  ASSERT_EQ(z.deflateInit2_(&d, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, z.zlibVersion(),
+                            sizeof(z_stream)),
+            Z_OK);
+  std::vector<Bytes> tokens;
+  for (size_t pos = 0; pos < in.size(); pos += 60000) {
+    Bytes t(80000);
+    d.next_in = const_cast<Bytef*>(in.data() + pos);
+    d.avail_in = 60000;
+    d.next_out = t.data();
+    d.avail_out = static_cast<uInt>(t.size());
+    ASSERT_EQ(z.deflate(&d, Z_SYNC_FLUSH), Z_OK);
+    t.resize(t.size() - d.avail_out);
+    ASSERT_GE(t.size(), 4u);
+    ASSERT_EQ(Bytes(t.end() - 4, t.end()), (Bytes{0, 0, 0xff, 0xff}));
+    t.resize(t.size() - 4);
+    tokens.push_back(t);
+  }
+  z.deflateEnd(&d);
+  auto run = [&](bool ours) {
+    z_stream s{};
+    EXPECT_EQ(ours ? inflateInit2(&s, -15)
+                   : z.inflateInit2_(&s, -15, z.zlibVersion(), sizeof(z_stream)),
+              Z_OK);
+    Bytes out(in.size() + 10);
+    s.next_out = out.data();
+    s.avail_out = static_cast<uInt>(out.size());
+    std::vector<long> trace;
+    static const Bytes kMarker = {0, 0, 0xff, 0xff};
+    for (const Bytes& t : tokens) {
+      s.next_in = const_cast<Bytef*>(t.data());
+      s.avail_in = static_cast<uInt>(t.size());
+      trace.push_back(ours ? inflate(&s, Z_SYNC_FLUSH) : z.inflate(&s, Z_SYNC_FLUSH));
+      trace.push_back(static_cast<long>(s.avail_in));
+      trace.push_back(ours ? inflateSyncPoint(&s) : z.inflateSyncPoint(&s));
+      s.next_in = const_cast<Bytef*>(kMarker.data());
+      s.avail_in = 4;
+      trace.push_back(ours ? inflate(&s, Z_SYNC_FLUSH) : z.inflate(&s, Z_SYNC_FLUSH));
+      trace.push_back(static_cast<long>(s.avail_in));
+      trace.push_back(static_cast<long>(s.total_out));
+    }
+    EXPECT_EQ(Bytes(out.begin(), out.begin() + long(s.total_out)), in) << (ours ? "nxz" : "zlib");
+    ours ? inflateEnd(&s) : z.inflateEnd(&s);
+    return trace;
+  };
+  const std::vector<long> want = run(false);
+  ASSERT_EQ(want[2], 1);  // the system zlib is at the sync point
+  EXPECT_EQ(run(true), want);
+}
+
 TEST(ZlibInflateApi, CopyResetWindowAndValidate) {
   const Bytes in = text_bytes(300000, 44);
   const Bytes stream = ref_compress(in, 6, 15);
