@@ -15,7 +15,7 @@ NATIVE_PACKAGES=(build-essential cmake zlib1g-dev libboost-context-dev libgtest-
 CROSS_PACKAGES=(g++-powerpc64le-linux-gnu qemu-user)
 # Real programs the test suite runs with the library preloaded (test/real);
 # each test skips itself when its program cannot be had.
-REAL_PACKAGES=(pigz gzip git python3 curl openssh-client openssh-server)
+REAL_PACKAGES=(pigz gzip git python3 curl openssh-client openssh-server rsync)
 # Runtime libraries only: -dev packages of a foreign architecture often
 # conflict with the native ones and cannot be installed side by side.
 CROSS_RUNTIME=(zlib1g:ppc64el libstdc++6:ppc64el)

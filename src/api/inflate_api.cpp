@@ -727,19 +727,17 @@ int inflateSyncPoint(z_streamp strm) {
   if (!s) return Z_STREAM_ERROR;
   if (s->mode != Mode::kBody) return 0;
   if (!nxz::api::to_soft(*s)) return nxz::api::soft_missing(*s);
-  // The caller's input that the accelerator took is, after a handoff, still
-  // ahead of the private zlib: it reads what it can of it without writing
-  // (block headers, a stored block's length), so that it stands where zlib
-  // would. Its output, if any, waits for the next inflate().
-  if (s->pre_pos < s->pre.size()) {
-    Bytef none = 0;
-    s->inner.next_in = s->pre.data() + s->pre_pos;
-    s->inner.avail_in = static_cast<uInt>(s->pre.size() - s->pre_pos);
-    s->inner.next_out = &none;
-    s->inner.avail_out = 0;
-    nxz::api::soft_zlib()->inflate(&s->inner, Z_NO_FLUSH);
-    s->pre_pos = s->pre.size() - s->inner.avail_in;
-  }
+  // After a handoff the private zlib has yet to read what the accelerator
+  // took of the caller's input (bits primed, bytes in `pre`): it reads what
+  // it can without writing (block headers, a stored block's length), so
+  // that it stands where zlib would. Output, if any, waits for inflate().
+  Bytef none = 0;
+  s->inner.next_in = s->pre.data() + s->pre_pos;
+  s->inner.avail_in = static_cast<uInt>(s->pre.size() - s->pre_pos);
+  s->inner.next_out = &none;
+  s->inner.avail_out = 0;
+  nxz::api::soft_zlib()->inflate(&s->inner, Z_NO_FLUSH);
+  s->pre_pos = s->pre.size() - s->inner.avail_in;
   return nxz::api::soft_zlib()->inflateSyncPoint(&s->inner);
 }
 

@@ -3,6 +3,7 @@
 // validation, inflateBack.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "api/api_test_util.h"
@@ -179,55 +180,89 @@ TEST(ZlibInflateApi, SyncFindsTheNextFullFlushAsZlib) {
 // token, with the accelerator's part of the stream handed to software.
 TEST(ZlibInflateApi, SyncPointAfterAStrippedSyncFlushAsZlib) {
   const RefZlib& z = ref();
-  const Bytes in = text_bytes(300000, 44);
-  z_stream d{};
-  ASSERT_EQ(z.deflateInit2_(&d, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, z.zlibVersion(),
-                            sizeof(z_stream)),
-            Z_OK);
-  std::vector<Bytes> tokens;
-  for (size_t pos = 0; pos < in.size(); pos += 60000) {
-    Bytes t(80000);
-    d.next_in = const_cast<Bytef*>(in.data() + pos);
-    d.avail_in = 60000;
-    d.next_out = t.data();
-    d.avail_out = static_cast<uInt>(t.size());
-    ASSERT_EQ(z.deflate(&d, Z_SYNC_FLUSH), Z_OK);
-    t.resize(t.size() - d.avail_out);
-    ASSERT_GE(t.size(), 4u);
-    ASSERT_EQ(Bytes(t.end() - 4, t.end()), (Bytes{0, 0, 0xff, 0xff}));
-    t.resize(t.size() - 4);
-    tokens.push_back(t);
-  }
-  z.deflateEnd(&d);
-  auto run = [&](bool ours) {
-    z_stream s{};
-    EXPECT_EQ(ours ? inflateInit2(&s, -15)
-                   : z.inflateInit2_(&s, -15, z.zlibVersion(), sizeof(z_stream)),
+  // Small files are one short token each; large ones, many pieces.
+  for (const size_t token : {size_t{696}, size_t{20}, size_t{60000}}) {
+    SCOPED_TRACE(token);
+    const Bytes in = text_bytes(5 * token, 44), matched = text_bytes(5000, 45);
+    z_stream d{};
+    ASSERT_EQ(z.deflateInit2_(&d, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, z.zlibVersion(),
+                              sizeof(z_stream)),
               Z_OK);
-    Bytes out(in.size() + 10);
-    s.next_out = out.data();
-    s.avail_out = static_cast<uInt>(out.size());
-    std::vector<long> trace;
-    static const Bytes kMarker = {0, 0, 0xff, 0xff};
-    for (const Bytes& t : tokens) {
-      s.next_in = const_cast<Bytef*>(t.data());
-      s.avail_in = static_cast<uInt>(t.size());
-      trace.push_back(ours ? inflate(&s, Z_SYNC_FLUSH) : z.inflate(&s, Z_SYNC_FLUSH));
-      trace.push_back(static_cast<long>(s.avail_in));
-      trace.push_back(ours ? inflateSyncPoint(&s) : z.inflateSyncPoint(&s));
-      s.next_in = const_cast<Bytef*>(kMarker.data());
-      s.avail_in = 4;
-      trace.push_back(ours ? inflate(&s, Z_SYNC_FLUSH) : z.inflate(&s, Z_SYNC_FLUSH));
-      trace.push_back(static_cast<long>(s.avail_in));
-      trace.push_back(static_cast<long>(s.total_out));
+    std::vector<Bytes> tokens;
+    for (size_t pos = 0; pos < in.size(); pos += token) {
+      Bytes t(80000);
+      d.next_in = const_cast<Bytef*>(in.data() + pos);
+      d.avail_in = token;
+      d.next_out = t.data();
+      d.avail_out = static_cast<uInt>(t.size());
+      ASSERT_EQ(z.deflate(&d, Z_SYNC_FLUSH), Z_OK);
+      t.resize(t.size() - d.avail_out);
+      ASSERT_GE(t.size(), 4u);
+      ASSERT_EQ(Bytes(t.end() - 4, t.end()), (Bytes{0, 0, 0xff, 0xff}));
+      t.resize(t.size() - 4);
+      tokens.push_back(t);
+      // The matched block the receiver will see joins the sender's history
+      // too (rsync's Z_INSERT_ONLY; a raw stream's dictionary here).
+      ASSERT_EQ(z.deflateSetDictionary(&d, matched.data(), static_cast<uInt>(matched.size())),
+                Z_OK);
     }
-    EXPECT_EQ(Bytes(out.begin(), out.begin() + long(s.total_out)), in) << (ours ? "nxz" : "zlib");
-    ours ? inflateEnd(&s) : z.inflateEnd(&s);
-    return trace;
-  };
-  const std::vector<long> want = run(false);
-  ASSERT_EQ(want[2], 1);  // the system zlib is at the sync point
-  EXPECT_EQ(run(true), want);
+    z.deflateEnd(&d);
+    // rsync's receiver: pieces of at most 16383 bytes inflated with
+    // Z_NO_FLUSH into a 32 KiB buffer (anything but Z_OK is fatal to it),
+    // then Z_SYNC_FLUSH with no input (Z_OK or Z_BUF_ERROR), the sync point,
+    // the four bytes back; and a matched block fed through a made-up stored
+    // block header with Z_SYNC_FLUSH, to keep the window in step.
+    auto run = [&](bool ours) {
+      z_stream s{};
+      auto inf = [&](int flush) { return ours ? inflate(&s, flush) : z.inflate(&s, flush); };
+      EXPECT_EQ(ours ? inflateInit2(&s, -15)
+                     : z.inflateInit2_(&s, -15, z.zlibVersion(), sizeof(z_stream)),
+                Z_OK);
+      Bytes out, buf(32 * 1024 + 48);
+      std::vector<long> trace;
+      auto drain = [&](int flush) {
+        do {
+          s.next_out = buf.data();
+          s.avail_out = static_cast<uInt>(buf.size());
+          trace.push_back(inf(flush));
+          out.insert(out.end(), buf.data(), buf.data() + (buf.size() - s.avail_out));
+        } while (trace.back() == Z_OK && (s.avail_in || s.avail_out == 0));
+      };
+      static const Bytes kMarker = {0, 0, 0xff, 0xff};
+      for (const Bytes& t : tokens) {
+        for (size_t at = 0; at < t.size(); at += 16383) {
+          s.next_in = const_cast<Bytef*>(t.data() + at);
+          s.avail_in = static_cast<uInt>(std::min<size_t>(16383, t.size() - at));
+          drain(Z_NO_FLUSH);
+        }
+        drain(Z_SYNC_FLUSH);
+        trace.push_back(ours ? inflateSyncPoint(&s) : z.inflateSyncPoint(&s));
+        s.next_in = const_cast<Bytef*>(kMarker.data());
+        s.avail_in = 4;
+        drain(Z_SYNC_FLUSH);
+        const uint8_t hdr[5] = {0, uint8_t(matched.size()), uint8_t(matched.size() >> 8),
+                                uint8_t(~matched.size()), uint8_t(~matched.size() >> 8)};
+        s.next_in = const_cast<Bytef*>(hdr);
+        s.avail_in = 5;
+        drain(Z_SYNC_FLUSH);
+        s.next_in = const_cast<Bytef*>(matched.data());
+        s.avail_in = static_cast<uInt>(matched.size());
+        drain(Z_SYNC_FLUSH);
+        trace.push_back(static_cast<long>(s.total_out));
+      }
+      ours ? inflateEnd(&s) : z.inflateEnd(&s);
+      Bytes want;
+      for (size_t pos = 0; pos < in.size(); pos += token) {
+        want.insert(want.end(), in.begin() + long(pos), in.begin() + long(pos + token));
+        want.insert(want.end(), matched.begin(), matched.end());
+      }
+      EXPECT_EQ(out, want) << (ours ? "nxz" : "zlib");
+      return trace;
+    };
+    const std::vector<long> want = run(false);
+    ASSERT_NE(std::find(want.begin(), want.end(), 1), want.end());  // zlib's sync points
+    EXPECT_EQ(run(true), want);
+  }
 }
 
 TEST(ZlibInflateApi, CopyResetWindowAndValidate) {

@@ -3,11 +3,9 @@
 # per packet, inflate of each packet) under LD_PRELOAD=libnxz.so on both
 # ends: a private sshd on a free localhost port (temporary host key and
 # authorized_keys, this user), ssh -C downloads and uploads every file
-# through cat, a stream of small writes each way, scp -C; rsync -z over
+# through cat, a stream of small writes each way, scp -C; downloads over
 # curl's libssh2 with --compressed-ssh (sftp). Bytes compared with the
-# originals. (rsync -z over it fails on nxz: its receiver's
-# inflateSyncPoint() answers 0 where zlib answers 1, "decompressor lost
-# sync!"; not part of this test until that is fixed.)
+# originals. (rsync -z has its own test, rsync.sh, over an rsync daemon.)
 # sshd ends its connection processes with _exit(), so their counters never
 # reach the stats file: the server side is checked on nxz's debug log (an
 # accelerator window opened in an sshd process); the clients on the stats.
