@@ -145,11 +145,19 @@ const Key* find_key(std::string_view name) {
   return nullptr;
 }
 
+}  // namespace
+
+bool open_error_is_worth_a_warning(int err) {
+  return err != ENOENT && err != EACCES && err != EPERM;
+}
+
+namespace {
+
 void load_file(const std::string& path, Settings* s, std::vector<std::string>* warnings) {
   std::ifstream in(path);
   if (!in) {
-    // Absent is the normal case; unreadable deserves a word.
-    if (errno != ENOENT) warnings->push_back(path + ": " + std::strerror(errno));
+    const int err = errno;
+    if (open_error_is_worth_a_warning(err)) warnings->push_back(path + ": " + std::strerror(err));
     return;
   }
   std::string line;

@@ -57,6 +57,11 @@ Sources process_sources();
 // Parses `src` into `out` (starting from the defaults), appending a message
 // for each problem to `warnings`.
 void load(const Sources& src, Settings* out, std::vector<std::string>* warnings);
+// Whether a settings file that failed to open with `err` is worth a
+// warning: not when absent, nor when a sandbox or permissions keep it
+// away (sshd's pre-auth child answers EACCES and dies of a write to its
+// stderr; the host program's output must not change).
+bool open_error_is_worth_a_warning(int err);
 
 // The documented keys (for tools that print them).
 struct KeyInfo {

@@ -4,8 +4,11 @@
 #include "config/config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -153,6 +156,24 @@ TEST(Config, AnUnreadableFileIsSaidAndAMissingOneIsNot) {
   load_with({"/proc/self/mem/nxz.conf"}, &w);  // ENOTDIR
   ASSERT_EQ(w.size(), 1u);
   EXPECT_NE(w[0].find("/proc/self/mem/nxz.conf: "), std::string::npos);
+}
+
+// A file kept away by permissions or a sandbox (sshd's seccomp answers
+// EACCES) is as good as absent: no word on the host program's stderr.
+TEST(Config, AFileKeptAwayIsNotSaid) {
+  EXPECT_FALSE(open_error_is_worth_a_warning(ENOENT));
+  EXPECT_FALSE(open_error_is_worth_a_warning(EACCES));
+  EXPECT_FALSE(open_error_is_worth_a_warning(EPERM));
+  EXPECT_TRUE(open_error_is_worth_a_warning(ENOTDIR));
+  EXPECT_TRUE(open_error_is_worth_a_warning(EIO));
+  if (geteuid() == 0) return;  // root reads a mode-000 file
+  const std::string f = testing::TempDir() + "nxz-unreadable.conf";
+  { std::ofstream(f) << "backend = nx\n"; }
+  ASSERT_EQ(chmod(f.c_str(), 0), 0);
+  std::vector<std::string> w;
+  load_with({f}, &w);
+  EXPECT_TRUE(w.empty()) << w[0];
+  std::remove(f.c_str());
 }
 
 // The real process's file list: /etc and XDG, never the working directory.
