@@ -1,4 +1,5 @@
-/* Per-process statistics of the request driver. Counters only grow; they are
+/* Per-process statistics of the request driver (a forked child starts from
+ * zero). Counters only grow; they are
  * updated with relaxed atomics, so a snapshot taken while other threads run
  * is consistent per counter, not across counters. */
 #ifndef NXZ_STATS_H

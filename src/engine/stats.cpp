@@ -1,6 +1,7 @@
 #include "engine/stats.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -42,10 +43,23 @@ void append_at_exit() {
   close(fd);
 }
 
+Counters g_counters;
+
+// A forked child counts from zero: its line in the stats file is its own
+// work, and a parent's and its children's lines add up.
+void zero_in_child() {
+  for (std::atomic<uint64_t>* a :
+       {&g_counters.jobs, &g_counters.bytes_in, &g_counters.bytes_out, &g_counters.faults,
+        &g_counters.pages_touched, &g_counters.resubmits, &g_counters.busy_retries,
+        &g_counters.timeouts, &g_counters.fallbacks, &g_counters.hw_errors})
+    a->store(0, std::memory_order_relaxed);
+}
+
 // `stats` (NXZ_STATS=1) asks for the counters on stderr at exit,
 // `stats_file` (NXZ_STATS_FILE) in a file; registered on first use.
 Counters* make_counters() {
-  static Counters c;
+  Counters& c = g_counters;
+  pthread_atfork(nullptr, nullptr, zero_in_child);
   const config::Settings& s = config::settings();
   if (s.stats) std::atexit(print_at_exit);
   if (!s.stats_file.empty()) std::atexit(append_at_exit);

@@ -5,6 +5,9 @@
 // move a stream to software, never change its output.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include "api/api_test_util.h"
@@ -55,6 +58,40 @@ TEST(ZlibUnderFaults, CampaignOfTenThousandRequests) {
   EXPECT_GE(jobs, 10000u);
   EXPECT_GT(after.faults, before.faults);
   EXPECT_GT(after.busy_retries, before.busy_retries);
+}
+
+}  // namespace
+}  // namespace nxz::test
+
+namespace nxz::test {
+namespace {
+
+// The counters are the process's own: a child starts from zero, so that
+// the lines of a parent and its children (NXZ_STATS_FILE) add up to the
+// work done, not the parent's counted twice.
+TEST(ZlibStats, AForkedChildCountsOnlyItsOwnWork) {
+  const Bytes in = text_bytes(300000, 47);
+  const Bytes packed = nxz_deflate(in, DeflateRun{});
+  nxz_stats before{};
+  nxz_stats_get(&before);
+  ASSERT_GT(before.jobs, 0u);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    nxz_stats st{};
+    nxz_stats_get(&st);
+    if (st.jobs != 0 || st.bytes_in != 0) _exit(1);
+    const InflateResult r = nxz_inflate(packed, 15);
+    nxz_stats_get(&st);
+    _exit(r.out == in && st.jobs > 0 ? 0 : 2);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: inherited counters, 2: the child's work not counted";
+  nxz_stats after{};
+  nxz_stats_get(&after);
+  EXPECT_EQ(after.jobs, before.jobs);  // the child's work is not the parent's
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/preload_common.sh"
 command -v rsync >/dev/null || skip "rsync is not installed"
 grep -q 'libz\.so\.1 =>' <<<"$(ldd "$(command -v rsync)" 2>&1)" || skip "rsync does not link libz.so.1"
-rsync --version | grep -qw zlib || skip "this rsync has no zlib compression"
+[[ $(rsync --version) =~ [[:space:]]zlib[[:space:]] ]] || skip "this rsync has no zlib compression"
 py=/usr/bin/python3
 [[ -x $py ]] || skip "no /usr/bin/python3 (to find a free port)"
 
@@ -42,8 +42,10 @@ pid file = $work/rsyncd.pid
   path = $work/module
   read only = no
 EOF
-  nxz_run "$log" rsync --daemon --no-detach --address=127.0.0.1 --port="$port" \
-    --config="$work/rsyncd.conf" --log-file="$work/rsyncd.log" &
+  # exec: $! is the daemon itself, which the trap can stop.
+  (exec env LD_PRELOAD="$NXZ_LIB" NXZ_STATS_FILE="$log" rsync --daemon --no-detach \
+    --address=127.0.0.1 --port="$port" --config="$work/rsyncd.conf" \
+    --log-file="$work/rsyncd.log") &
   daemon_pid=$!
   for _ in $(seq 50); do
     "$py" -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
