@@ -132,9 +132,8 @@ struct DeflateCalls {
   decltype(&::deflateEnd) end;
 };
 
-std::string params_through_window(const DeflateCalls& z, const Bytes& a, int level1,
-                                  int strategy1, int level2, int strategy2, size_t window,
-                                  int wbits, Bytes* out) {
+std::string params_through_window(const DeflateCalls& z, const Bytes& a, int level1, int strategy1,
+                                  int level2, int strategy2, size_t window, int wbits, Bytes* out) {
   z_stream s{};
   if (z.init(&s, level1, Z_DEFLATED, wbits, 2, strategy1, ZLIB_VERSION, int(sizeof s)) != Z_OK)
     return "init";
@@ -186,13 +185,11 @@ TEST(ZlibDeflate, ParamsRetriedThroughATinyWindowKeepEveryByte) {
       for (const size_t window : {size_t{1}, size_t{8}, size_t{61}}) {
         for (const int wbits : {-15, 15}) {
           for (const DeflateCalls* z : {&system, &ours}) {
-            SCOPED_TRACE(testing::Message()
-                         << (z == &ours ? "nxz " : "system zlib ") << p1[0] << "/" << p1[1]
-                         << " -> " << p2[0] << "/" << p2[1] << " window " << window
-                         << " wbits " << wbits);
+            SCOPED_TRACE(testing::Message() << (z == &ours ? "nxz " : "system zlib ") << p1[0]
+                                            << "/" << p1[1] << " -> " << p2[0] << "/" << p2[1]
+                                            << " window " << window << " wbits " << wbits);
             Bytes out, back;
-            ASSERT_EQ(params_through_window(*z, a, p1[0], p1[1], p2[0], p2[1], window, wbits,
-                                            &out),
+            ASSERT_EQ(params_through_window(*z, a, p1[0], p1[1], p2[0], p2[1], window, wbits, &out),
                       "");
             EXPECT_EQ(ref_inflate(out, wbits, &back), Z_STREAM_END);
             EXPECT_EQ(back, a);

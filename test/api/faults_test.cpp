@@ -4,7 +4,6 @@
 // Every byte is checked against the system zlib: a fault may cost time or
 // move a stream to software, never change its output.
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -13,10 +13,11 @@ namespace nxz::test {
 
 #define NXZ_REF_FUNCTIONS(X)                                                                       \
   X(zlibVersion)                                                                                   \
-  X(zlibCompileFlags) X(zError) X(deflateInit2_) X(deflate) X(deflateEnd) X(deflateParams)         \
-      X(deflateSetDictionary) X(deflateBound) X(deflateSetHeader) X(deflatePrime) X(inflateInit2_) \
-          X(inflate) X(inflateEnd) X(inflateSetDictionary) X(inflateGetHeader) X(inflateReset)     \
-              X(inflateSync) X(inflateSyncPoint) X(inflatePrime) X(inflateMark) X(compress2) X(uncompress2)            \
+  X(zlibCompileFlags)                                                                              \
+  X(zError) X(deflateInit2_) X(deflate) X(deflateEnd) X(deflateParams) X(deflateSetDictionary)     \
+      X(deflateBound) X(deflateSetHeader) X(deflatePrime) X(inflateInit2_) X(inflate)              \
+          X(inflateEnd) X(inflateSetDictionary) X(inflateGetHeader) X(inflateReset) X(inflateSync) \
+              X(inflateSyncPoint) X(inflatePrime) X(inflateMark) X(compress2) X(uncompress2)       \
                   X(compressBound) X(crc32_z) X(adler32_z) X(crc32_combine64) X(adler32_combine64) \
                       X(crc32_combine_gen64) X(crc32_combine_op) X(get_crc_table)
 
