@@ -91,9 +91,9 @@ nxz_window* make_proxy() {
 
 }  // namespace
 
-void api_window_retire() {
+void api_window_retire(const engine::AbandonedRef& request) {
   config::log(config::LogLevel::kInfo, "a request timed out: its window is retired");
-  if (t_window.w) engine::keep_forever(t_window.w);  // never closed: see the header
+  if (nxz_window* w = t_window.w) engine::when_over(request, [w] { nxz_accel_close(w); });
   t_window.w = nullptr;
   t_window.pid = 0;
 }

@@ -1,6 +1,7 @@
 // The accelerator window every stream of the zlib layer submits through.
 #pragma once
 
+#include "engine/abandoned.h"
 #include "nxz/accel.h"
 
 namespace nxz::api {
@@ -13,10 +14,10 @@ namespace nxz::api {
 // nullptr when no window can be opened at all: streams then use software.
 nxz_window* api_window();
 
-// After a request on the calling thread's window timed out: that window
+// After `request` on the calling thread's window timed out: that window
 // holds a credit that may never return, and closing it would wait for it
-// (contract §8.6). It is given up, never closed; the thread's next request
-// opens a new one.
-void api_window_retire();
+// (contract §8.6). The thread's next request opens a new one; this one is
+// closed once the request is over, never if it hangs.
+void api_window_retire(const engine::AbandonedRef& request);
 
 }  // namespace nxz::api

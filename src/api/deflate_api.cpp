@@ -248,7 +248,7 @@ bool engine_block(DeflateState& s, bool final) {
       // target (our pending buffer) and the window are given up.
       if (s.eng->abandoned_target()) {
         if (!s.pend.abandon(s.strm)) return false;
-        api_window_retire();
+        api_window_retire(s.eng->abandoned());
       }
       if (!soft_zlib()) {
         const bool stored = put_stored(s, in + done, n, final);

@@ -234,7 +234,7 @@ Body engine_body(InflateState& s, int* ret) {
   // from the start of the request that failed, so the verdict, the message
   // and the output before the error are zlib's. A window whose request
   // timed out is given up (its credit may never return).
-  if (s.eng->abandoned_target()) api_window_retire();
+  if (s.eng->abandoned_target()) api_window_retire(s.eng->abandoned());
   if (!to_soft(s)) {
     if (st == engine::Status::kDataError) {
       *ret = bad(s, s.eng->message());

@@ -55,7 +55,9 @@ bool Pending::abandon(z_streamp strm) {
   auto* p = static_cast<uint8_t*>(stream_alloc(strm, cap_ ? cap_ : 1));
   if (!p) return false;
   if (len_ > pos_) std::memcpy(p, buf_ + pos_, len_ - pos_);
-  engine::keep_forever(buf_);  // deliberately never freed
+  // The request may still write it, and only this stream's zfree could free
+  // it later: kept for good, its pages given back now.
+  engine::keep_forever(buf_, cap_);
   buf_ = p;
   len_ -= pos_;
   pos_ = 0;

@@ -88,8 +88,8 @@ void Deflater::sample_table(const uint8_t* in, size_t n) {
     for (int i = 0; i < kLitLenSymbols; ++i) lit[i] = job_->cpb().out_lzcount(i);
     for (int i = 0; i < kDistSymbols; ++i) dist[i] = job_->cpb().out_lzcount(kLitLenSymbols + i);
   }
-  // A request that timed out may still write its target: never free it.
-  if (js == JobStatus::kTimeout) keep_forever(std::move(scratch));
+  // A request that timed out may still write its target: held until it is over.
+  if (js == JobStatus::kTimeout) hold(job_->abandoned(), std::move(scratch));
   table_ = build_dht(lit, dist, true);
   have_table_ = true;
 }
@@ -187,6 +187,7 @@ void Deflater::try_fixed_codes(const uint8_t* hist, size_t hist_len, const uint8
   adler_ = adler_before;
   dynamic_ = false;
   size_t took = 0, alt_made = 0;
+  const Abandoned* timed_out_before = job_->abandoned().get();
   const Block b = one_block(hist, hist_len, in, n, final, alt.data(), alt.size(), &took, &alt_made);
   dynamic_ = true;
   table_ = table_after;
@@ -196,8 +197,8 @@ void Deflater::try_fixed_codes(const uint8_t* hist, size_t hist_len, const uint8
     std::memcpy(out, alt.data(), alt_made);
     *made = alt_made;
   }
-  // A request that timed out may still write its target: never free it.
-  if (job_->abandoned_target()) keep_forever(std::move(alt));
+  // A request that timed out may still write its target: held until it is over.
+  if (job_->abandoned().get() != timed_out_before) hold(job_->abandoned(), std::move(alt));
 }
 
 Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* in, size_t n,

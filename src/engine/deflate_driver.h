@@ -43,6 +43,7 @@ class Deflater {
   // A request timed out: the `out` buffer of the call that failed may
   // still be written by the accelerator (Job::abandoned_target).
   bool abandoned_target() const { return job_->abandoned_target(); }
+  const AbandonedRef& abandoned() const { return job_->abandoned(); }
 
  private:
   // How one request ended, inside the Deflater only.

@@ -208,8 +208,8 @@ Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t
     msg_ =
         js == JobStatus::kTimeout ? "accelerator request timed out" : "accelerator request failed";
     if (js == JobStatus::kTimeout && !p->direct) {
-      // The request may still write buf_: give that memory up for good.
-      keep_forever(std::move(buf_));
+      // The request may still write buf_: held until it is over.
+      hold(job_->abandoned(), std::move(buf_));
       buf_ = {};
     }
     *fail = Status::kError;

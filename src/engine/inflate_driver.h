@@ -50,6 +50,7 @@ class Inflater {
   // buffer was given up (never freed); the caller's `out` of the failing
   // call, when it was decoded into directly, is the caller's to abandon.
   bool abandoned_target() const { return job_->abandoned_target(); }
+  const AbandonedRef& abandoned() const { return job_->abandoned(); }
   void reset();
 
   // Starts the stream with `n` bytes of history (a preset dictionary): the

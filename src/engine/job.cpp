@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <new>
 #include <thread>
 #include <vector>
@@ -100,10 +99,16 @@ Job::Job(nxz_window* w, const DriverConfig& cfg) : w_(w), cfg_(cfg), rb_(new_blo
   dst_.dde = new_list();
 }
 
+void free_block(nx::RequestBlock* rb) {
+  ::operator delete (rb, std::align_val_t{alignof(nx::RequestBlock)});
+}
+
+void free_list(nx::Dde* list) { ::operator delete (list, std::align_val_t{16}); }
+
 Job::~Job() {
-  ::operator delete (rb_, std::align_val_t{alignof(nx::RequestBlock)});
-  ::operator delete (src_.dde, std::align_val_t{16});
-  ::operator delete (dst_.dde, std::align_val_t{16});
+  free_block(rb_);
+  free_list(src_.dde);
+  free_list(dst_.dde);
 }
 
 void Job::fill(List& l, const Piece* pieces, int n) {
@@ -218,39 +223,26 @@ void Job::touch_after_fault(uint64_t addr, bool first_fault) {
   count(counters().pages_touched, pages);
 }
 
-namespace {
-std::mutex g_kept_mu;
-std::vector<void*>* g_kept = new std::vector<void*>;  // never destroyed
-}  // namespace
-
-void keep_forever(void* p) {
-  std::lock_guard<std::mutex> lock(g_kept_mu);
-  g_kept->push_back(p);
-}
-
-void keep_forever(std::vector<uint8_t>&& buffer) {
-  keep_forever(new std::vector<uint8_t>(std::move(buffer)));
-}
-
 void Job::replace_block() {
   // The abandoned request may still complete: it may write its CSB and
   // CPB, and read its DDE lists late and write the target they name then.
-  // None of that memory is reused or freed (2 KiB + two lists per
-  // timeout), and this job goes on with fresh blocks.
-  keep_forever(rb_);
-  keep_forever(src_.dde);
-  keep_forever(dst_.dde);
+  // That memory is held until its CSB turns valid (abandoned.h), and this
+  // job goes on with a fresh block. A list the request did not name (one
+  // piece is named directly in the CRB) is this job's to keep using.
+  const bool src_named = src_.n > 1, dst_named = dst_.n > 1;
   nx::RequestBlock* fresh = new_block();
   std::memcpy(&fresh->cpb, &rb_->cpb, sizeof fresh->cpb);
+  abandoned_ = abandon(rb_, src_named ? src_.dde : nullptr, dst_named ? dst_.dde : nullptr);
   rb_ = fresh;
-  src_.dde = new_list();
-  dst_.dde = new_list();
-  abandoned_target_ = true;
+  if (src_named) src_.dde = new_list();
+  if (dst_named) dst_.dde = new_list();
 }
 
 JobStatus Job::run(uint8_t fc) {
   auto& stats = counters();
-  const uint64_t deadline = now_ns() + cfg_.timeout_ns;
+  const uint64_t start = now_ns();
+  const uint64_t deadline = start + cfg_.timeout_ns;
+  reclaim_abandoned(start);
   int faults = 0;
   for (;;) {
     uint64_t backoff_ns = 1000;

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/abandoned.h"
 #include "nx/nx.h"
 #include "nxz/accel.h"
 
@@ -68,7 +69,10 @@ class Job {
   // A request timed out (kTimeout) since this job was made: its target may
   // still be written by the accelerator at any time, so whoever owns that
   // memory must never reuse or free it.
-  bool abandoned_target() const { return abandoned_target_; }
+  bool abandoned_target() const { return abandoned_ != nullptr; }
+  // The last request that timed out, for whoever holds memory it may write
+  // (hold, when_over); null when none did.
+  const AbandonedRef& abandoned() const { return abandoned_; }
 
  private:
   struct List {
@@ -88,14 +92,13 @@ class Job {
   const DriverConfig& cfg_;
   nx::RequestBlock* rb_;
   List src_, dst_;
-  bool abandoned_target_ = false;
+  AbandonedRef abandoned_;
 };
 
-// Memory an abandoned request (a timeout) may still write: it is never
-// freed nor reused, and stays reachable from a process-wide list, so that
-// leak checkers see a deliberate keep, not a leak.
-void keep_forever(void* p);
-void keep_forever(std::vector<uint8_t>&& buffer);
+// A request's block and DDE lists as Job allocates them (abandoned.cpp frees
+// those of timed-out requests).
+void free_block(nx::RequestBlock* rb);
+void free_list(nx::Dde* list);
 
 // Largest source (history included) one request on `w` should carry: 1 MiB,
 // or less where the platform says so (contract §6: PowerVM, sysfs).

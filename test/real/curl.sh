@@ -20,11 +20,7 @@ command -v curl >/dev/null || skip "curl is not installed"
 py=/usr/bin/python3
 [[ -x $py ]] || skip "no /usr/bin/python3 for the server"
 grep -qw libz <<<"$(curl -V)" || skip "this curl has no zlib support"
-files=()
-if [[ -d $corpus ]]; then
-  for f in "$corpus"/*; do [[ -f $f && $(basename "$f") != README.md ]] && files+=("$f"); done
-fi
-[[ ${#files[@]} -gt 0 ]] || files=(/usr/share/common-licenses/GPL-3 /usr/bin/gzip)
+corpus_files "$corpus"
 log=$(mktemp)
 work=$(mktemp -d)
 server=

@@ -16,11 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/preload_common.sh"
 cxx=${CXX:-c++}
 command -v "$cxx" >/dev/null || skip "no C++ compiler ($cxx)"
-files=()
-if [[ -d $corpus ]]; then
-  for f in "$corpus"/*; do [[ -f $f && $(basename "$f") != README.md ]] && files+=("$f"); done
-fi
-[[ ${#files[@]} -gt 0 ]] || files=(/usr/share/common-licenses/GPL-3 /usr/bin/gzip)
+corpus_files "$corpus"
 log=$(mktemp)
 work=$(mktemp -d)
 trap 'rm -rf "$log" "$work"' EXIT

@@ -22,11 +22,7 @@ libzip=$(dirname "$(readlink -f "$(command -v java)")")/../lib/libzip.so
 if [[ -f $libzip ]] && ! grep -q 'libz\.so\.1 =>' <<<"$(ldd "$libzip" 2>&1)"; then
   skip "this JDK's libzip.so has its own zlib (no libz.so.1 to preload over)"
 fi
-files=()
-if [[ -d $corpus ]]; then
-  for f in "$corpus"/*; do [[ -f $f && $(basename "$f") != README.md ]] && files+=("$f"); done
-fi
-[[ ${#files[@]} -gt 0 ]] || files=(/usr/share/common-licenses/GPL-3 /usr/bin/gzip)
+corpus_files "$corpus"
 log=$(mktemp)
 work=$(mktemp -d)
 trap 'rm -rf "$log" "$work"' EXIT

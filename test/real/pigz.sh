@@ -9,11 +9,7 @@ corpus=$2
 . "$(dirname "$0")/preload_common.sh"
 command -v pigz >/dev/null || skip "pigz is not installed"
 command -v gzip >/dev/null || skip "gzip is not installed"
-files=()
-if [[ -d $corpus ]]; then
-  for f in "$corpus"/*; do [[ -f $f && $(basename "$f") != README.md ]] && files+=("$f"); done
-fi
-[[ ${#files[@]} -gt 0 ]] || files=(/usr/share/common-licenses/GPL-3 /usr/bin/gzip)
+corpus_files "$corpus"
 log=$(mktemp)
 work=$(mktemp -d)
 trap 'rm -rf "$log" "$work"' EXIT

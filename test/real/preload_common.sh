@@ -17,3 +17,13 @@ skip() {
   echo "SKIP: $*"
   exit 77
 }
+# corpus_files DIR: sets `files` to the regular files of DIR (its README.md
+# aside), or to two files every Debian machine has when DIR gives none.
+corpus_files() {
+  files=()
+  local f
+  if [[ -d $1 ]]; then
+    for f in "$1"/*; do [[ -f $f && $(basename "$f") != README.md ]] && files+=("$f"); done
+  fi
+  [[ ${#files[@]} -gt 0 ]] || files=(/usr/share/common-licenses/GPL-3 /usr/bin/gzip)
+}

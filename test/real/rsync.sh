@@ -22,12 +22,8 @@ log=$work/stats
 daemon_pid=
 trap '[[ -n $daemon_pid ]] && kill "$daemon_pid" 2>/dev/null; [[ -n ${NXZ_KEEP:-} ]] || rm -rf "$work"' EXIT
 mkdir -p "$work/src" "$work/module"
-if [[ -d $corpus ]]; then
-  for f in "$corpus"/*; do
-    [[ -f $f && $(basename "$f") != README.md ]] && cp "$f" "$work/src/"
-  done
-fi
-[[ -n $(ls "$work/src") ]] || cp /usr/share/common-licenses/GPL-3 /usr/bin/gzip "$work/src/"
+corpus_files "$corpus"
+cp "${files[@]}" "$work/src/"
 head -c 1500000 /dev/urandom >"$work/src/random"
 seq 1 200000 >"$work/src/numbers"
 

@@ -25,11 +25,7 @@ grep -q 'libz\.so\.1 =>' <<<"$(ldd "$(command -v ssh)" 2>&1)" || skip "ssh does 
 if [[ $(id -u) -eq 0 && ! -d /run/sshd ]]; then
   mkdir -p /run/sshd || skip "no privilege separation directory /run/sshd"
 fi
-files=()
-if [[ -d $corpus ]]; then
-  for f in "$corpus"/*; do [[ -f $f && $(basename "$f") != README.md ]] && files+=("$f"); done
-fi
-[[ ${#files[@]} -gt 0 ]] || files=(/usr/share/common-licenses/GPL-3 /usr/bin/gzip)
+corpus_files "$corpus"
 log=$(mktemp)
 work=$(mktemp -d)
 chmod 700 "$work"
