@@ -18,6 +18,11 @@ struct Ops {
   void (*relax)() = nullptr;
   // Optional: called once when the spinning stops, to undo what relax did.
   void (*relax_end)() = nullptr;
+  // Optional, for a port whose time is simulated (null: the real clock):
+  // let `ns` pass where the poller would sleep (0: where it would yield),
+  // and the clock the poller's timeouts are measured on.
+  void (*pause)(uint64_t ns) = nullptr;
+  uint64_t (*now)() = nullptr;
 };
 
 }  // namespace nxz::port

@@ -46,6 +46,11 @@ typedef struct nxz_emu_config {
                              take NXZ_EMU_FAULTS; "" = none */
   uint64_t fault_seed;    /* nonzero: replaces the spec's seed= */
   uint32_t stuck_warn_ms; /* close: "stuck" warning interval; 0 = 10000 */
+  uint64_t sim_seed;      /* nonzero: the deterministic simulation: engine
+                             and fault handler run as fibers of the opening
+                             thread, interleaved with its polling by this
+                             seed on a virtual clock; use the window from
+                             that thread only (see nxz/emulated.h) */
 } nxz_emu_config;
 
 /* Paste results. */

@@ -62,6 +62,13 @@ typedef struct nxz_emu_stats {
  * (opened at its first use there) could not be opened. */
 int nxz_emu_get_stats(const nxz_window* w, nxz_emu_stats* out);
 
+/* The deterministic simulation (nxz_emu_config::sim_seed, or sim=N in the
+ * fault spec): windows the calling thread opens from now on as simulated
+ * take `seed` in place of their own (0: their own), for a campaign that
+ * runs each seed in a fresh thread, through layers that open their windows
+ * themselves (the zlib API). Windows that are not simulated ignore it. */
+void nxz_emu_sim_thread_seed(uint64_t seed);
+
 /* The window's id (pswid); never 0 or 0xFFFFFFFF. */
 uint32_t nxz_emu_window_id(const nxz_window* w);
 

@@ -108,6 +108,10 @@ bool parse_item(std::string_view item, FaultSpec* spec, std::string* why) {
   std::string_view value = trim(item.substr(sep + 1));
   const bool at_index = item[sep] == '@';
 
+  if (!at_index && name == "sim") {
+    if (!parse_u64(value, &spec->sim_seed)) *why = "bad number";
+    return why->empty();
+  }
   if (!at_index && name == "seed") {
     if (!parse_u64(value, &spec->seed)) *why = "bad number";
     return why->empty();

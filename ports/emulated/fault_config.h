@@ -15,6 +15,8 @@
 //   maxinject=K                 at most K injected faults in a row on one CSB
 //                               before the job is let through (default 4)
 //   residency=on|off            page residency faults (mincore); default on
+//   sim=N                       the deterministic simulation with seed N (as
+//                               nxz_emu_config::sim_seed; not a fault itself)
 // A rate R is a fraction (0.05) or a percentage (5%). Event indexes count per
 // window from 0: pastes for busy=, accepted CRBs for everything else.
 // Decisions are a pure function of (seed, kind, index): a run is reproduced by
@@ -54,6 +56,7 @@ struct FaultSpec {
   FaultRule rules[static_cast<size_t>(FaultKind::kCount)];
   uint32_t max_inject = 4;
   bool residency = true;
+  uint64_t sim_seed = 0;
 
   const FaultRule& rule(FaultKind k) const { return rules[static_cast<size_t>(k)]; }
   FaultRule& rule(FaultKind k) { return rules[static_cast<size_t>(k)]; }

@@ -16,6 +16,12 @@ constexpr size_t kMaxStreaks = 4096;
 
 }  // namespace
 
+uint64_t request_key(const uint8_t* crb, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
+  for (size_t i = 0; i < n; ++i) h = (h ^ crb[i]) * 0x100000001b3ull;
+  return h;
+}
+
 void FaultInjector::configure(const FaultSpec& spec, uint64_t seed) {
   spec_ = spec;
   if (seed) spec_.seed = seed;
@@ -28,7 +34,7 @@ bool FaultInjector::busy(uint64_t attempt) const {
          rule_fires(spec_.rule(FaultKind::kBusy), spec_.seed, FaultKind::kBusy, attempt, &arg);
 }
 
-JobPlan FaultInjector::plan(uint64_t index, uint64_t csb) {
+JobPlan FaultInjector::plan(uint64_t index, uint64_t request) {
   JobPlan p;
   if (!active_) return p;
   const uint64_t seed = spec_.seed;
@@ -39,7 +45,7 @@ JobPlan FaultInjector::plan(uint64_t index, uint64_t csb) {
     p.hang = true;
     return p;
   }
-  const uint64_t h = fault_hash(seed ^ 0x5eed, index, csb);
+  const uint64_t h = fault_hash(seed ^ 0x5eed, index, 0);
   if (rule_fires(spec_.rule(FaultKind::kHwerr), seed, FaultKind::kHwerr, index, &arg)) {
     p.hwerr_cc = arg ? static_cast<uint8_t>(arg) : kDefaultHwErrors[h % 3];
     p.pick = h;  // where a memory error (cc 7) says it failed
@@ -63,7 +69,7 @@ JobPlan FaultInjector::plan(uint64_t index, uint64_t csb) {
     p.fault = static_cast<FaultSite>(1 + (h >> 8) % 3);
   if (p.fault != FaultSite::kNone) {
     std::lock_guard lk(mu_);
-    auto it = streak_.find(csb);
+    auto it = streak_.find(request);
     if (it != streak_.end() && it->second >= spec_.max_inject) p.fault = FaultSite::kNone;
     if (spec_.max_inject == 0) p.fault = FaultSite::kNone;
   }
@@ -71,14 +77,14 @@ JobPlan FaultInjector::plan(uint64_t index, uint64_t csb) {
   return p;
 }
 
-void FaultInjector::settle(uint64_t csb, bool injected, bool faulted) {
+void FaultInjector::settle(uint64_t request, bool injected, bool faulted) {
   if (!active_) return;
   std::lock_guard lk(mu_);
   if (injected) {
     if (streak_.size() >= kMaxStreaks) streak_.clear();
-    ++streak_[csb];
+    ++streak_[request];
   } else if (!faulted) {
-    streak_.erase(csb);
+    streak_.erase(request);
   }
 }
 

@@ -67,6 +67,34 @@ void VasInstance::handler_loop() {
   }
 }
 
+// The simulated handler: a pass per interrupt, one step per FIFO entry.
+void VasInstance::sim_handler_loop() {
+  while (!sim_->stopping(this)) {
+    bool go = false;
+    {
+      std::lock_guard lk(irq_mu_);
+      go = irq_pending_ && !handler_paused_;
+      if (go) irq_pending_ = false;
+    }
+    sim_->yield();
+    if (!go) continue;
+    count(counters_, &VasCounters::handler_passes);
+    for (;;) {
+      nx::Crb entry;
+      FifoMeta meta;
+      uint32_t slot = 0;
+      bool got = false;
+      {
+        std::lock_guard dl(drain_mu_);
+        got = fifo_.read_next(&entry, &meta, &slot);
+      }
+      if (!got) break;
+      handle_entry(entry, meta, slot);
+      sim_->yield();
+    }
+  }
+}
+
 void VasInstance::drain() {
   std::lock_guard dl(drain_mu_);
   nx::Crb entry;

@@ -108,6 +108,12 @@ VasInstance::VasInstance(const VasKey& key)
       generation_(g_generation.load(std::memory_order_relaxed)),
       trace_(vas_trace_requested()),
       fifo_(key.fifo_entries) {
+  if (key_.sim_seed) {
+    sim_ = SimScheduler::for_thread(key_.sim_seed);
+    sim_->spawn(this, [this] { sim_engine_loop(); });
+    sim_->spawn(this, [this] { sim_handler_loop(); });
+    return;
+  }
   if (key_.synchronous) return;
   engine_ = std::thread([this] { engine_loop(); });
   try {
@@ -124,6 +130,10 @@ VasInstance::VasInstance(const VasKey& key)
 }
 
 VasInstance::~VasInstance() {
+  if (sim_) {
+    sim_->stop(this);
+    return;
+  }
   if (key_.synchronous) return;
   {
     std::lock_guard lk(mu_);
@@ -204,6 +214,14 @@ void VasInstance::close(SendWindow* w) {
   auto settled = [w] {
     return w->credits.load(std::memory_order_relaxed) + w->hung >= w->credits_initial;
   };
+  if (sim_) {
+    // The engine and the handler run only while someone passes time.
+    while (!settled()) {
+      lk.unlock();
+      sim_->pass(1000);
+      lk.lock();
+    }
+  }
   const auto interval = std::chrono::milliseconds(w->stuck_warn_ms);
   const auto start = std::chrono::steady_clock::now();
   while (!close_cv_.wait_for(lk, interval, settled)) {
@@ -295,15 +313,45 @@ void VasInstance::engine_loop() {
   }
 }
 
+// The simulated engine: one step per job taken, one more per job run, so
+// that the poller may look between the two, and idle steps when there is
+// nothing to run (or it is paused).
+void VasInstance::sim_engine_loop() {
+  while (!sim_->stopping(this)) {
+    bool have = false;
+    Job job{};
+    {
+      std::lock_guard lk(mu_);
+      if (!queue_.empty() && (!engine_paused_ || step_budget_ > 0)) {
+        if (engine_paused_) --step_budget_;
+        job = queue_.front();
+        queue_.pop_front();
+        have = true;
+      }
+    }
+    sim_->yield();
+    if (!have) continue;
+    const End end = run_job(job);
+    std::lock_guard lk(mu_);
+    finish_locked(job.win, end);
+  }
+}
+
 VasInstance::End VasInstance::run_job(const Job& job) {
   SendWindow* w = job.win;
   WindowCounters& c = w->counters;
   const uint64_t csb = job.crb.csb_address();
-  const JobPlan plan = w->injector.plan(job.index, csb);
+  const uint64_t request = request_key(job.crb.raw, nx::kCrbSize);
+  const JobPlan plan = w->injector.plan(job.index, request);
   // Late completion holds the engine, as a slow job does on hardware.
   if (plan.late_us) {
     count(c, &WindowCounters::late);
-    std::this_thread::sleep_for(std::chrono::microseconds(plan.late_us));
+    if (sim_) {
+      const uint64_t wake = sim_->now_ns() + plan.late_us * 1000;
+      while (sim_->now_ns() < wake) sim_->yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(plan.late_us));
+    }
   }
   if (plan.hang) {
     count(c, &WindowCounters::hangs);
@@ -318,13 +366,14 @@ VasInstance::End VasInstance::run_job(const Job& job) {
                                  range_accessible(csb, nx::kCsbSize, true, &fault_addr));
     if (ok) {
       write_error_csb(csb, plan.hwerr_cc, error_address(plan.hwerr_cc, job.crb, plan.pick));
+      w->injector.settle(request, false, false);  // over: a streak it had ends here
       count(c, &WindowCounters::hwerrs);
       return End::kCompleted;
     }
   } else {
     FaultProbe probe(w->injector.residency(), plan, csb);
     const Outcome o = execute_crb(job.crb, w->engine, &probe);
-    w->injector.settle(csb, probe.injected(), o.faulted);
+    w->injector.settle(request, probe.injected(), o.faulted);
     if (!o.faulted) {
       count(c, &WindowCounters::jobs_completed);
       return End::kCompleted;
@@ -352,6 +401,11 @@ void VasInstance::paste_fault(const nx::Crb& entry, const FifoMeta& meta) {
   if (key_.synchronous) {
     // No handler thread: whoever faults drains, so a full FIFO cannot block.
     while (!fifo_.try_paste(entry, meta, &slot, &depth)) drain();
+  } else if (sim_) {
+    // A full FIFO: the handler fiber must run before the engine goes on.
+    bool waited = false;
+    while (!fifo_.try_paste(entry, meta, &slot, &depth)) waited = true, sim_->yield();
+    if (waited) count(counters_, &VasCounters::fifo_credit_waits);
   } else {
     bool waited = false;
     fifo_.paste(entry, meta, &waited, &slot, &depth);

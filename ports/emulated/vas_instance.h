@@ -7,7 +7,9 @@
 // progress, exactly as on hardware; a thread completes jobs while the caller
 // spins, sleeps or does other work, so the driver's ordering and timeout
 // paths are exercised for real. A synchronous mode runs each CRB inside
-// paste (and handles its fault there) for single-threaded speed.
+// paste (and handles its fault there) for single-threaded speed. A
+// simulated mode runs the engine and the handler as fibers of the opening
+// thread under a seeded scheduler (vas_sim.h), for replayable interleavings.
 //
 // Windows whose settings agree on the instance-level ones (FIFO size,
 // synchronous) share an instance; it lives while any of its windows is open.
@@ -18,11 +20,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
 
 #include "emulated/vas_fault_fifo.h"
+#include "emulated/vas_sim.h"
 #include "emulated/vas_stats.h"
 #include "emulated/vas_window.h"
 #include "nx/nx.h"
@@ -35,6 +39,8 @@ inline constexpr uint32_t kMaxFifoEntries = 32768;  // 4 MiB, the kernel's
 struct VasKey {
   uint32_t fifo_entries = kDefaultFifoEntries;
   bool synchronous = false;
+  uint64_t sim_seed = 0;  // nonzero: simulated, on thread sim_thread only
+  pid_t sim_thread = 0;
   bool operator==(const VasKey&) const = default;
 };
 
@@ -81,6 +87,7 @@ class VasInstance {
 
   // Engine side (vas_instance.cpp).
   void engine_loop();
+  void sim_engine_loop();
   End run_job(const Job& job);
   void finish_locked(SendWindow* w, End end);
   void give_back_locked(SendWindow* w);
@@ -88,6 +95,7 @@ class VasInstance {
   // Handler side (vas_handler.cpp).
   void raise_interrupt();
   void handler_loop();
+  void sim_handler_loop();
   void drain();
   void handle_entry(const nx::Crb& entry, const FifoMeta& meta, uint32_t slot);
 
@@ -118,6 +126,7 @@ class VasInstance {
 
   std::thread engine_;
   std::thread handler_;
+  std::shared_ptr<SimScheduler> sim_;  // simulated mode: the fibers' scheduler
 };
 
 }  // namespace nxz::emu

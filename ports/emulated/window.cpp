@@ -55,6 +55,21 @@ void emulated_close(nxz_window* w);
 
 const nxz::port::Ops kEmulatedOps = {NXZ_BACKEND_EMULATED, emulated_paste, emulated_close};
 
+// A simulated window's poller hands its spins, yields and sleeps to the
+// thread's scheduler (vas_sim.h) and measures time on its clock.
+void sim_relax() {
+  if (auto* s = nxz::emu::SimScheduler::current()) s->pass(5);  // one poll
+}
+void sim_pause(uint64_t ns) {
+  if (auto* s = nxz::emu::SimScheduler::current()) s->pass(ns ? ns : 1000);
+}
+uint64_t sim_now() {
+  auto* s = nxz::emu::SimScheduler::current();
+  return s ? s->now_ns() : 0;
+}
+const nxz::port::Ops kSimulatedOps = {
+    NXZ_BACKEND_EMULATED, emulated_paste, emulated_close, sim_relax, nullptr, sim_pause, sim_now};
+
 // What a window was opened with: enough to open the same window again in a
 // forked child. Never changed after open, so a child may read it whatever
 // the parent's threads were doing at the fork.
@@ -93,11 +108,14 @@ struct EmulatedWindow : nxz_window {
   mutable std::atomic<Attachment*> current{nullptr};
 };
 
+bool is_emulated(const nxz_window* w) {
+  return w && (w->ops == &kEmulatedOps || w->ops == &kSimulatedOps);
+}
 EmulatedWindow* emulated(nxz_window* w) {
-  return w && w->ops == &kEmulatedOps ? static_cast<EmulatedWindow*>(w) : nullptr;
+  return is_emulated(w) ? static_cast<EmulatedWindow*>(w) : nullptr;
 }
 const EmulatedWindow* emulated(const nxz_window* w) {
-  return w && w->ops == &kEmulatedOps ? static_cast<const EmulatedWindow*>(w) : nullptr;
+  return is_emulated(w) ? static_cast<const EmulatedWindow*>(w) : nullptr;
 }
 
 // A new send window with `st`, attached to the calling process's instance
@@ -189,6 +207,22 @@ int nxz::port::emulated_open(const nxz_emu_config* emu, nxz_window** out) {
   st.fault_seed = cfg.fault_seed;
   if (cfg.fifo_entries) st.key.fifo_entries = cfg.fifo_entries;
   st.key.synchronous = cfg.synchronous != 0;
+  const uint64_t sim_asked = cfg.sim_seed ? cfg.sim_seed : st.spec.sim_seed;
+  if (const uint64_t sim = sim_asked && nxz::emu::sim_seed_for_thread()
+                               ? nxz::emu::sim_seed_for_thread()
+                               : sim_asked) {
+    if (!nxz::emu::sim_available()) {
+      delete w;
+      return -EOPNOTSUPP;
+    }
+    // One number decides the interleaving and the injected faults alike.
+    st.key.sim_seed = sim;
+    st.key.synchronous = false;
+    st.key.sim_thread = nxz::emu::current_tid();
+    st.fault_seed = (st.fault_seed ? st.fault_seed : st.spec.seed) ^ (sim * 0x9e3779b97f4a7c15ull);
+    if (!st.fault_seed) st.fault_seed = 1;
+    w->ops = &kSimulatedOps;
+  }
 
   Attachment* a = nullptr;
   if (const int rc = attach_new(st, &a); rc != 0) {
@@ -258,6 +292,8 @@ extern "C" int nxz_emu_get_stats(const nxz_window* w, nxz_emu_stats* out) {
   }
   return 0;
 }
+
+extern "C" void nxz_emu_sim_thread_seed(uint64_t seed) { nxz::emu::set_sim_seed_for_thread(seed); }
 
 extern "C" uint32_t nxz_emu_window_id(const nxz_window* w) {
   const EmulatedWindow* e = emulated(w);

@@ -184,12 +184,11 @@ bool Job::wait_valid(uint64_t deadline_ns) {
   uint64_t sleep_ns = 1000;
   for (int i = 0;; ++i) {
     if (v->load(std::memory_order_acquire) & nx::kCsbValid) return true;
-    const uint64_t t = now_ns();
-    if (t > deadline_ns) return false;
+    if (clock() > deadline_ns) return false;
     if (i < kYields) {
-      sched_yield();
+      pause(0);
     } else {
-      std::this_thread::sleep_for(std::chrono::nanoseconds(sleep_ns));
+      pause(sleep_ns);
       if (sleep_ns < 1000000) sleep_ns *= 2;
     }
   }
@@ -238,19 +237,29 @@ void Job::replace_block() {
   if (dst_named) dst_.dde = new_list();
 }
 
+uint64_t Job::clock() const { return w_->ops->now ? w_->ops->now() : now_ns(); }
+
+void Job::pause(uint64_t ns) const {
+  if (w_->ops->pause)
+    w_->ops->pause(ns);
+  else if (ns)
+    std::this_thread::sleep_for(std::chrono::nanoseconds(ns));
+  else
+    sched_yield();
+}
+
 JobStatus Job::run(uint8_t fc) {
   auto& stats = counters();
-  const uint64_t start = now_ns();
-  const uint64_t deadline = start + cfg_.timeout_ns;
-  reclaim_abandoned(start);
+  reclaim_abandoned(now_ns());
+  const uint64_t deadline = clock() + cfg_.timeout_ns;
   int faults = 0;
   for (;;) {
     uint64_t backoff_ns = 1000;
     for (int rc; (rc = paste_once(fc)) != NXZ_PASTE_ACCEPTED;) {
       if (rc < 0) return JobStatus::kPasteFailed;  // refused for good, not busy
       count(stats.busy_retries);
-      if (now_ns() > deadline) return JobStatus::kPasteFailed;
-      std::this_thread::sleep_for(std::chrono::nanoseconds(backoff_ns));
+      if (clock() > deadline) return JobStatus::kPasteFailed;
+      pause(backoff_ns);
       if (backoff_ns < 1000000) backoff_ns *= 2;
     }
     if (!wait_valid(deadline)) {
@@ -261,7 +270,7 @@ JobStatus Job::run(uint8_t fc) {
     const uint8_t cc = rb_->csb.cc();
     if (cc == nx::kCcTranslation || cc == nx::kCcFaultInternal) {
       count(stats.faults);
-      if (++faults > cfg_.max_faults || now_ns() > deadline) return JobStatus::kFaultLimit;
+      if (++faults > cfg_.max_faults || clock() > deadline) return JobStatus::kFaultLimit;
       touch_after_fault(rb_->csb.address(), faults == 1);
       count(stats.resubmits);
       continue;

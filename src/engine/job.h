@@ -87,6 +87,9 @@ class Job {
   bool wait_valid(uint64_t deadline_ns);
   void touch_after_fault(uint64_t addr, bool first_fault);
   void replace_block();  // after a timeout the old block may still be written
+  // The port's clock and its way to let time pass (a simulated port has its own).
+  uint64_t clock() const;
+  void pause(uint64_t ns) const;
 
   nxz_window* w_;
   const DriverConfig& cfg_;

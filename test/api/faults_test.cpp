@@ -8,9 +8,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <thread>
 
 #include "api/api_test_util.h"
+#include "nxz/emulated.h"
 #include "nxz/stats.h"
 
 namespace nxz::test {
@@ -144,6 +147,103 @@ TEST(ZlibUnderHangs, HungRequestsPinNoBuffersPages) {
               per_deflate, deflate_timeouts, per_inflate, inflate_timeouts);
   EXPECT_LT(per_deflate, 16.0);
   EXPECT_LT(per_inflate, 10.0);
+}
+
+}  // namespace
+}  // namespace nxz::test
+
+namespace nxz::test {
+namespace {
+
+// One seed of the zlib streams over the simulated VAS (ctest sets
+// NXZ_EMU_FAULTS with sim=): in a fresh thread, so that its window, its
+// scheduler and its faults start from nothing, a stream of our deflate
+// with sizes, wrapper, level, buffers and flushes from the seed, decoded by
+// zlib, and zlib's stream decoded by our inflate. The seed decides every
+// interleaving of the engine, the fault handler and the poller, and every
+// fault: a failure is replayed by that seed alone. Returns what went wrong.
+std::string simulated_streams(uint64_t seed) {
+  std::string why;
+  std::thread([&] {
+    nxz_emu_sim_thread_seed(seed);
+    const size_t n = 200 + (seed * 104729) % 40000;
+    const Bytes in = seed % 3 ? text_bytes(n, uint32_t(seed)) : random_bytes(n, uint32_t(seed));
+    const int wbits_choice[] = {15, 31, -15, 9 + int(seed % 7)};
+    const int wbits = wbits_choice[seed % 4];
+    DeflateRun r;
+    r.level = int(seed % 10);
+    r.window_bits = wbits;
+    r.in_chunk = seed % 5 == 0 ? 1 + seed % 3000 : 0;
+    r.out_chunk = seed % 7 == 0 ? 7 + seed % 500 : 0;
+    r.flush_every = seed % 11 == 0 ? 1 + seed % 5000 : 0;
+    r.flush = seed % 2 ? Z_SYNC_FLUSH : Z_FULL_FLUSH;
+    Bytes back;
+    const Bytes ours = nxz_deflate(in, r);
+    if (ref_inflate(ours, wbits, &back) != Z_STREAM_END || back != in) {
+      why = "our deflate does not decode to the input";
+      return;
+    }
+    const Bytes theirs = ref_compress(in, 1 + int(seed % 9), wbits);
+    const InflateResult res =
+        nxz_inflate(theirs, wbits, seed % 4 == 1 ? 1 + seed % 2000 : 0, seed % 6 == 1 ? 999 : 0);
+    if (res.rc != Z_STREAM_END || res.out != in) why = "zlib's stream inflated wrong";
+  }).join();
+  return why;
+}
+
+// Failing seeds of the campaign below, one line each.
+const uint64_t kSimulatedRegressions[] = {
+    1,  // placeholder: the first seed, always run
+};
+
+TEST(ZlibSimulated, RegressionSeeds) {
+  const char* spec = std::getenv("NXZ_EMU_FAULTS");
+  if (!spec || !std::strstr(spec, "sim=")) GTEST_SKIP() << "run by ctest with sim= in the spec";
+  for (uint64_t seed : kSimulatedRegressions) EXPECT_EQ(simulated_streams(seed), "") << seed;
+  // A seed is one run: twice the same requests, faults, retries, timeouts.
+  for (uint64_t seed : {4ull, 8ull, 12ull}) {  // windowBits 15, 31, -15: the accelerator's
+    nxz_stats a0{}, a1{}, b0{}, b1{};
+    nxz_stats_get(&a0);
+    EXPECT_EQ(simulated_streams(seed), "");
+    nxz_stats_get(&a1);
+    nxz_stats_get(&b0);
+    EXPECT_EQ(simulated_streams(seed), "");
+    nxz_stats_get(&b1);
+    EXPECT_EQ(a1.jobs - a0.jobs, b1.jobs - b0.jobs) << seed;
+    EXPECT_EQ(a1.faults - a0.faults, b1.faults - b0.faults) << seed;
+    EXPECT_EQ(a1.busy_retries - a0.busy_retries, b1.busy_retries - b0.busy_retries) << seed;
+    EXPECT_EQ(a1.timeouts - a0.timeouts, b1.timeouts - b0.timeouts) << seed;
+    EXPECT_EQ(a1.bytes_out - a0.bytes_out, b1.bytes_out - b0.bytes_out) << seed;
+    EXPECT_GT(a1.jobs - a0.jobs, 0u) << seed;
+  }
+}
+
+TEST(ZlibSimulated, CampaignOfSeeds) {
+  const char* spec = std::getenv("NXZ_EMU_FAULTS");
+  if (!spec || !std::strstr(spec, "sim=")) GTEST_SKIP() << "run by ctest with sim= in the spec";
+  const char* env = std::getenv("NXZ_SIM_SEEDS");
+  const uint64_t count = env ? std::strtoull(env, nullptr, 0) : 10000;
+  const char* first_env = std::getenv("NXZ_SIM_FIRST");
+  const uint64_t first = first_env ? std::strtoull(first_env, nullptr, 0) : 1;
+  nxz_stats before{}, after{};
+  nxz_stats_get(&before);
+  uint64_t failures = 0;
+  for (uint64_t seed = first; seed < first + count; ++seed) {
+    const std::string why = simulated_streams(seed);
+    if (!why.empty() && ++failures <= 10) ADD_FAILURE() << "seed " << seed << ": " << why;
+  }
+  nxz_stats_get(&after);
+  std::printf(
+      "simulated zlib streams: %llu seeds from %llu, %llu requests, %llu faults, %llu busy "
+      "retries, %llu timeouts, %llu hardware errors, %llu failing\n",
+      (unsigned long long)count, (unsigned long long)first,
+      (unsigned long long)(after.jobs - before.jobs),
+      (unsigned long long)(after.faults - before.faults),
+      (unsigned long long)(after.busy_retries - before.busy_retries),
+      (unsigned long long)(after.timeouts - before.timeouts),
+      (unsigned long long)(after.hw_errors - before.hw_errors), (unsigned long long)failures);
+  EXPECT_EQ(failures, 0u);
+  EXPECT_GT(after.faults, before.faults);
 }
 
 }  // namespace
