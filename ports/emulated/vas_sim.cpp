@@ -8,6 +8,11 @@
 #include <boost/context/fiber.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#define NXZ_ASAN_FIBERS 1
+#endif
+
 namespace nxz::emu {
 namespace ctx = boost::context;
 
@@ -35,7 +40,47 @@ struct SimScheduler::Fiber {
   ctx::fiber self;  // resumes the fiber
   ctx::fiber back;  // inside it: resumes the scheduler
   bool done = false;
+  // AddressSanitizer must be told of every stack switch (else it takes the
+  // other stack's frames for overflows): the fiber's stack, and the
+  // scheduler's as seen when the fiber was last entered.
+  const void* stack_bottom = nullptr;
+  size_t stack_size = 0;
+  const void* back_bottom = nullptr;
+  size_t back_size = 0;
 };
+
+namespace {
+
+// protected_fixedsize_stack that remembers where the stack is.
+struct RecordingStack {
+  ctx::protected_fixedsize_stack inner{kStack};
+  SimScheduler::Fiber* f;
+  ctx::stack_context allocate() {
+    ctx::stack_context sc = inner.allocate();
+    f->stack_bottom = static_cast<char*>(sc.sp) - sc.size;
+    f->stack_size = sc.size;
+    return sc;
+  }
+  void deallocate(ctx::stack_context& sc) noexcept { inner.deallocate(sc); }
+};
+
+// Entering a stack: `save` keeps the leaving one's fake frames (null when
+// the leaving fiber ends).
+void switch_begin([[maybe_unused]] void** save, [[maybe_unused]] const void* bottom,
+                  [[maybe_unused]] size_t size) {
+#if NXZ_ASAN_FIBERS
+  __sanitizer_start_switch_fiber(save, bottom, size);
+#endif
+}
+// Arrived: `from_bottom`/`from_size` receive the stack just left.
+void switch_end([[maybe_unused]] void* saved, [[maybe_unused]] const void** from_bottom,
+                [[maybe_unused]] size_t* from_size) {
+#if NXZ_ASAN_FIBERS
+  __sanitizer_finish_switch_fiber(saved, from_bottom, from_size);
+#endif
+}
+
+}  // namespace
 
 void set_sim_seed_for_thread(uint64_t seed) { t_seed = seed; }
 uint64_t sim_seed_for_thread() { return t_seed; }
@@ -61,11 +106,13 @@ void SimScheduler::spawn(const void* owner, std::function<void()> body) {
   auto f = std::make_unique<Fiber>();
   f->owner = owner;
   Fiber* raw = f.get();
-  f->self = ctx::fiber(std::allocator_arg, ctx::protected_fixedsize_stack(kStack),
+  f->self = ctx::fiber(std::allocator_arg, RecordingStack{{kStack}, raw},
                        [raw, body = std::move(body)](ctx::fiber&& back) {
+                         switch_end(nullptr, &raw->back_bottom, &raw->back_size);
                          raw->back = std::move(back);
                          body();
                          raw->done = true;
+                         switch_begin(nullptr, raw->back_bottom, raw->back_size);
                          return std::move(raw->back);
                        });
   fibers_.push_back(std::move(f));
@@ -88,7 +135,10 @@ void SimScheduler::stop(const void* owner) {
 void SimScheduler::resume(size_t i) {
   current_ = static_cast<int>(i);
   Fiber* f = fibers_[i].get();
+  void* saved = nullptr;
+  switch_begin(&saved, f->stack_bottom, f->stack_size);
   f->self = std::move(f->self).resume();
+  switch_end(saved, nullptr, nullptr);
   current_ = -1;
   ++steps_;
 }
@@ -111,7 +161,10 @@ void SimScheduler::pass(uint64_t ns) {
 void SimScheduler::yield() {
   if (!in_fiber()) return;
   Fiber* f = fibers_[static_cast<size_t>(current_)].get();
+  void* saved = nullptr;
+  switch_begin(&saved, f->back_bottom, f->back_size);
   f->back = std::move(f->back).resume();
+  switch_end(saved, &f->back_bottom, &f->back_size);
 }
 
 }  // namespace nxz::emu

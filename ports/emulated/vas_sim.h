@@ -50,8 +50,9 @@ class SimScheduler {
   uint64_t seed() const { return seed_; }
   uint64_t steps() const { return steps_; }
 
- private:
   struct Fiber;
+
+ private:
   uint64_t draw();
   void resume(size_t i);
 

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "driver/fault_window.h"
 #include "engine/job.h"
 #include "nxz/emulated.h"
 
@@ -24,15 +25,7 @@ using nxz::engine::now_ns;
 using nxz::engine::Piece;
 using nxz::engine::reclaim_abandoned;
 
-struct Window {
-  nxz_window* w = nullptr;
-  explicit Window(const char* faults) {
-    nxz_emu_config cfg{};
-    cfg.faults = faults;
-    EXPECT_EQ(nxz_accel_open(NXZ_BACKEND_EMULATED, &cfg, &w), 0);
-  }
-  ~Window() { nxz_accel_close(w); }
-};
+using Window = nxz::test::FaultWindow;
 
 // Resident pages among those wholly inside [p, p + n).
 size_t resident_pages(const void* p, size_t n) {

@@ -13,6 +13,7 @@
 
 #include "engine/deflate_driver.h"
 #include "engine/inflate_driver.h"
+#include "driver/fault_window.h"
 #include "nxz/emulated.h"
 #include "nxz/stats.h"
 #include "support/test_support.h"
@@ -25,16 +26,7 @@ using nxz::engine::Inflater;
 using nxz::engine::Status;
 using nxz::test::Bytes;
 
-struct Window {
-  nxz_window* w = nullptr;
-  explicit Window(const std::string& faults, uint32_t credits = 0) {
-    nxz_emu_config cfg{};
-    cfg.faults = faults.c_str();
-    cfg.credits = credits;
-    EXPECT_EQ(nxz_accel_open(NXZ_BACKEND_EMULATED, &cfg, &w), 0);
-  }
-  ~Window() { nxz_accel_close(w); }
-};
+using Window = nxz::test::FaultWindow;
 
 // One compression of `in` as a single final stream; false on a driver error.
 bool compress_all(Deflater& d, const uint8_t* in, size_t n, Bytes* out) {
