@@ -47,7 +47,7 @@ run_valgrind() {
   cmake --build build -j "$(nproc)" --target nxz_test_engine nxz_test_inflate nxz_test_deflate \
     nxz_test_api
   local vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
-            --track-origins=yes)
+            --track-origins=yes --suppressions=test/support/valgrind.supp)
   local status=0
   "${vg[@]}" build/nxz_test_engine || status=1
   "${vg[@]}" build/nxz_test_inflate || status=1
