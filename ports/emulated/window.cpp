@@ -12,6 +12,7 @@
 #include <string>
 
 #include "accel_port.h"
+#include "common/fork_epoch.h"
 #include "emulated/fault_config.h"
 #include "emulated/vas_instance.h"
 #include "emulated/vas_log.h"
@@ -84,7 +85,7 @@ struct Settings {
 
 // A send window on a VAS instance of the process that opened it.
 struct Attachment {
-  pid_t pid;  // getpid() at open
+  uint64_t epoch;  // fork_epoch() at open
   SendWindow win;
 };
 
@@ -121,7 +122,7 @@ const EmulatedWindow* emulated(const nxz_window* w) {
 // A new send window with `st`, attached to the calling process's instance
 // for st.key: -ENOMEM or -EAGAIN (no thread for a new instance) on failure.
 int attach_new(const Settings& st, Attachment** out) {
-  auto* a = new (std::nothrow) Attachment{getpid(), {}};
+  auto* a = new (std::nothrow) Attachment{nxz::fork_epoch(), {}};
   if (!a) return -ENOMEM;
   SendWindow& s = a->win;
   s.engine = st.engine;
@@ -153,7 +154,7 @@ void detach(Attachment* a) {
 // that attach fails, and the next use tries again.
 Attachment* attachment(const EmulatedWindow* e) {
   Attachment* a = e->current.load(std::memory_order_acquire);
-  if (a->pid == getpid()) return a;
+  if (a->epoch == nxz::fork_epoch()) return a;
   Attachment* fresh = nullptr;
   if (attach_new(e->settings, &fresh) != 0) return nullptr;
   if (e->current.compare_exchange_strong(a, fresh, std::memory_order_acq_rel)) return fresh;
@@ -178,7 +179,7 @@ void emulated_close(nxz_window* w) {
   auto* e = static_cast<EmulatedWindow*>(w);
   Attachment* a = e->current.load(std::memory_order_acquire);
   // In a child that never used the window, `a` is the parent's: left alone.
-  if (a->pid == getpid()) detach(a);
+  if (a->epoch == nxz::fork_epoch()) detach(a);
   delete e;
 }
 

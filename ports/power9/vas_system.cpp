@@ -17,10 +17,6 @@ namespace nxz::power9 {
 
 namespace {
 
-std::atomic<uint64_t> g_fork_epoch{0};
-
-void on_fork_child() { g_fork_epoch.fetch_add(1, std::memory_order_relaxed); }
-
 // Errors that mean "no usable NX-GZIP device here" rather than a failure of
 // one: the node is missing, or answers to no VAS ioctl (ENOTTY from a real
 // kernel, ENOSYS from qemu-user, which does not forward unknown ioctls).
@@ -38,12 +34,6 @@ int as_no_device(int err) {
 }
 
 }  // namespace
-
-uint64_t fork_epoch() {
-  static const int registered = pthread_atfork(nullptr, nullptr, on_fork_child);
-  (void)registered;
-  return g_fork_epoch.load(std::memory_order_relaxed);
-}
 
 int LinuxVas::open(VasHandle* out) {
   const int fd = ::open(device_, O_RDWR | O_CLOEXEC);

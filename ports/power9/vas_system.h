@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "common/fork_epoch.h"
+
 namespace nxz::power9 {
 
 // One open send window: the descriptor and its mapped paste page.
@@ -49,9 +51,7 @@ class LinuxVas final : public VasSystem {
   const char* device_;
 };
 
-// The process's fork generation: 0 in the process that first asked, and
-// one more in each child (a pthread_atfork handler, registered on first use,
-// counts). Cheaper than getpid(), which is a system call on every paste.
-uint64_t fork_epoch();
+// The process's fork generation (common/fork_epoch.h).
+using ::nxz::fork_epoch;
 
 }  // namespace nxz::power9

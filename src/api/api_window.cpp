@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "accel_port.h"
+#include "common/fork_epoch.h"
 #include "config/log.h"
 #include "engine/job.h"
 
@@ -44,19 +45,19 @@ int open_window(nxz_window** w) {
 }
 
 struct ThreadWindow {
-  pid_t pid = 0;
+  uint64_t epoch = 0;
   nxz_window* w = nullptr;
   ~ThreadWindow() {
     // A forked child's inherited window belongs to the parent.
-    if (w && pid == getpid()) nxz_accel_close(w);
+    if (w && epoch == fork_epoch()) nxz_accel_close(w);
   }
 };
 
 thread_local ThreadWindow t_window;
 
 nxz_window* thread_window() {
-  const pid_t me = getpid();
-  if (t_window.w && t_window.pid == me) return t_window.w;
+  const uint64_t me = fork_epoch();
+  if (t_window.w && t_window.epoch == me) return t_window.w;
   nxz_window* w = nullptr;
   if (const int rc = open_window(&w); rc != 0) {
     config::log(config::LogLevel::kInfo, "no accelerator window (error %d): software only", rc);
@@ -66,7 +67,7 @@ nxz_window* thread_window() {
                 nxz_accel_backend(w) == NXZ_BACKEND_NX ? "NX-GZIP" : "emulated engine");
   }
   t_window.w = w;
-  t_window.pid = me;
+  t_window.epoch = me;
   return w;
 }
 
@@ -95,7 +96,7 @@ void api_window_retire(const engine::AbandonedRef& request) {
   config::log(config::LogLevel::kInfo, "a request timed out: its window is retired");
   if (nxz_window* w = t_window.w) engine::when_over(request, [w] { nxz_accel_close(w); });
   t_window.w = nullptr;
-  t_window.pid = 0;
+  t_window.epoch = 0;
 }
 
 nxz_window* api_window() {
