@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "emulated/decode_table_cache.h"
 #include "emulated/dynamic_header.h"
 #include "emulated/inflate_job.h"
 
@@ -16,6 +17,22 @@ using nx::kSfbtFixed;    // 101x
 using nx::kSfbtHeader;   // 111x: at or inside a block header
 using nx::kSfbtStored;   // 100x
 constexpr size_t kDhtBytes = sizeof(InflateResult::dht);
+
+// dst[0, dst_len) = bits [bit, bit + n) of src from dst's bit 0, zero after
+// them. A byte at a time: a header suspended in is copied on every stop.
+void copy_bits(const uint8_t* src, size_t bit, size_t n, uint8_t* dst, size_t dst_len) {
+  std::memset(dst, 0, dst_len);
+  const uint8_t* p = src + bit / 8;
+  const unsigned shift = bit % 8;
+  const size_t bytes = (n + 7) / 8;
+  for (size_t i = 0; i < bytes; ++i) {
+    // Reads p[i + 1] only where bits of it are wanted.
+    unsigned v = p[i] >> shift;
+    if (shift && 8 * i + 8 - shift < n) v |= unsigned{p[i + 1]} << (8 - shift);
+    dst[i] = static_cast<uint8_t>(v);
+  }
+  if (n % 8) dst[bytes - 1] &= static_cast<uint8_t>((1u << (n % 8)) - 1);
+}
 
 // After the final block the engine reads ahead at most this many bytes past
 // the byte holding the next bit; contract §5's "zlib trailer gives 32-39,
@@ -97,6 +114,14 @@ bool InflateJob::start() {
 // start; an in_dht cut short is invalid.
 InflateJob::Step InflateJob::use_dynamic_header(const uint8_t* p, size_t bit, size_t bit_end,
                                                 bool in_stream, size_t* bits_used) {
+  // A resume in the block the last resume was in: its table is known.
+  const bool resume_table = !in_stream && bit == 0;
+  if (resume_table) {
+    if (auto known = tables_of_in_dht(p, bit_end)) {
+      *bits_used = bit_end;
+      return use_tables(std::move(known), p, bit, bit_end);
+    }
+  }
   CodeLengths cl;
   switch (parse_dynamic_header(p, bit, bit_end, &cl, bits_used)) {
     case HeaderStatus::kOk:
@@ -108,15 +133,21 @@ InflateJob::Step InflateJob::use_dynamic_header(const uint8_t* p, size_t bit, si
     case HeaderStatus::kNoEndOfBlock:  // the block could never end (§5: bad code lengths)
       return fail(nx::kCcDhtInvalid);
   }
-  if (!dynamic_tables_) dynamic_tables_ = std::make_unique<DecodeTables>();
-  if (!build_decode_tables(cl.litlen, cl.nlit, cl.dist, cl.ndist, dynamic_tables_.get()))
-    return fail(nx::kCcDhtInvalid);
+  auto tables = decode_tables_for(cl);
+  if (!tables) return fail(nx::kCcDhtInvalid);
+  if (resume_table && *bits_used == bit_end) remember_in_dht(p, bit_end, tables);
+  return use_tables(std::move(tables), p, bit, *bits_used);
+}
+
+InflateJob::Step InflateJob::use_tables(std::shared_ptr<const DecodeTables> tables,
+                                        const uint8_t* p, size_t bit, size_t bits) {
+  dynamic_tables_ = std::move(tables);
   where_ = Where::kHuffman;
   tables_ = dynamic_tables_.get();
   dynamic_ = true;
   dht_src_ = p;
   dht_bit_ = bit;
-  dhtlen_ = static_cast<uint32_t>(*bits_used);
+  dhtlen_ = static_cast<uint32_t>(bits);
   return Step::kContinue;
 }
 
@@ -216,9 +247,8 @@ InflateJob::Step InflateJob::suspend(size_t pos, size_t spbc, uint32_t sfbt) {
   if ((sfbt & 0xE) == kSfbtStored) r.rembytecnt = stored_left_;
   if ((sfbt & 0xE) == kSfbtDynamic) {
     r.dhtlen = dhtlen_;
-    std::memset(r.dht, 0, sizeof r.dht);
-    for (size_t i = 0; i < std::min<size_t>(dhtlen_, kDhtBytes * 8); ++i)
-      r.dht[i >> 3] |= static_cast<uint8_t>(bit_at(dht_src_, dht_bit_ + i) << (i & 7));
+    copy_bits(dht_src_, dht_bit_, std::min<size_t>(dhtlen_, kDhtBytes * 8), r.dht,
+              sizeof r.dht);
   }
   return Step::kStopped;
 }

@@ -31,6 +31,8 @@ class InflateJob {
   Step end_block();
   Step use_dynamic_header(const uint8_t* p, size_t bit, size_t bit_end, bool in_stream,
                           size_t* bits_used);
+  Step use_tables(std::shared_ptr<const DecodeTables> tables, const uint8_t* p, size_t bit,
+                  size_t bits);
   bool limit_reached() const { return limit_ != 0 && out_pos_ >= limit_; }
   uint32_t sfbt() const;
   Step suspend(size_t pos, size_t spbc, uint32_t sfbt);
@@ -62,7 +64,7 @@ class InflateJob {
   const uint8_t* dht_src_ = nullptr;
   size_t dht_bit_ = 0;
   uint32_t dhtlen_ = 0;
-  std::unique_ptr<DecodeTables> dynamic_tables_;  // allocated on first use
+  std::shared_ptr<const DecodeTables> dynamic_tables_;  // decode_table_cache.h
 };
 
 }  // namespace nxz::emu

@@ -393,5 +393,51 @@ TEST(ZlibInflateApi, MisuseIsStreamErrorOrVersionError) {
   inflateEnd(&s);
 }
 
+// Streams inflated in turns on one thread, in small pieces: each resume
+// brings its block's table back, and the engine's reuse of the last table
+// it built must never serve one stream's code to the other.
+TEST(ZlibInflateApi, InterleavedStreamsInSmallPiecesKeepTheirOwnCodes) {
+  const Bytes a_in = text_bytes(300000, 7), b_in = text_bytes(300000, 8);
+  Bytes b_bin = b_in;  // a different symbol mix: other tables
+  for (size_t i = 0; i < b_bin.size(); i += 3) b_bin[i] = static_cast<uint8_t>(b_bin[i] * 7);
+  const Bytes streams[3] = {ref_compress(a_in, 6, 15), ref_compress(b_bin, 6, 15),
+                            ref_compress(a_in, 9, 15)};
+  const Bytes* want[3] = {&a_in, &b_bin, &a_in};
+  for (const size_t piece : {size_t{512}, size_t{4096}}) {
+    SCOPED_TRACE(piece);
+    z_stream s[3] = {};
+    Bytes out[3];
+    size_t in_at[3] = {}, out_at[3] = {};
+    bool done[3] = {};
+    for (int k = 0; k < 3; ++k) {
+      ASSERT_EQ(inflateInit(&s[k]), Z_OK);
+      out[k].resize(want[k]->size() + 1);
+    }
+    for (int turns = 0; !(done[0] && done[1] && done[2]); ++turns) {
+      ASSERT_LT(turns, 1000000);
+      for (int k = 0; k < 3; ++k) {
+        if (done[k]) continue;
+        s[k].next_in = const_cast<Bytef*>(streams[k].data() + in_at[k]);
+        s[k].avail_in = static_cast<uInt>(std::min(piece, streams[k].size() - in_at[k]));
+        s[k].next_out = out[k].data() + out_at[k];
+        s[k].avail_out = static_cast<uInt>(std::min(piece, out[k].size() - out_at[k]));
+        const uInt in_before = s[k].avail_in, out_before = s[k].avail_out;
+        const int rc = inflate(&s[k], Z_NO_FLUSH);
+        ASSERT_TRUE(rc == Z_OK || rc == Z_STREAM_END) << k << ": " << rc << " "
+                                                      << (s[k].msg ? s[k].msg : "");
+        in_at[k] += in_before - s[k].avail_in;
+        out_at[k] += out_before - s[k].avail_out;
+        done[k] = rc == Z_STREAM_END;
+      }
+    }
+    for (int k = 0; k < 3; ++k) {
+      out[k].resize(out_at[k]);
+      EXPECT_TRUE(out[k] == *want[k]) << k;
+      EXPECT_EQ(in_at[k], streams[k].size());
+      inflateEnd(&s[k]);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nxz::test
