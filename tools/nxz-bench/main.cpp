@@ -102,18 +102,27 @@ std::vector<Entry> make_entries(const Options& o) {
           [buffer](std::string* e) { return make_api(6, buffer, e); });
   }
   int baseline = -1;
+  // Other compressors' streams that the zlib API is timed decoding: what
+  // programs hand it (the decompression target names them).
+  std::vector<std::pair<std::string, int>> foreign;
   for (int level : o.levels)
     if ((o.wants("zlib") || level == 6) && level <= kZlibMaxLevel) {
       const int i = add("zlib", std::to_string(level), "software",
                         always([level] { return make_zlib(level); }));
       if (level == 6) baseline = i;
+      foreign.emplace_back("zlib-" + std::to_string(level), i);
     }
-  if (baseline < 0) baseline = add("zlib", "6", "software", always([] { return make_zlib(6); }));
+  if (baseline < 0) {
+    baseline = add("zlib", "6", "software", always([] { return make_zlib(6); }));
+    foreign.emplace_back("zlib-6", baseline);
+  }
   list[static_cast<size_t>(baseline)].baseline = true;
   if (o.wants("libdeflate") && have_libdeflate())
-    for (int level : o.levels)
-      add("libdeflate", std::to_string(level), "software",
-          always([level] { return make_libdeflate(level); }));
+    for (int level : o.levels) {
+      const int i = add("libdeflate", std::to_string(level), "software",
+                        always([level] { return make_libdeflate(level); }));
+      if (level == 6) foreign.emplace_back("ldef-6", i);
+    }
   if (o.wants("isal") && have_isal())
     for (int level : isal_levels(o.levels))
       add("isal", std::to_string(level), "software", always([level] { return make_isal(level); }));
@@ -122,6 +131,12 @@ std::vector<Entry> make_entries(const Options& o) {
   if (engine >= 0) {
     const int d = add("nxz", "zlib-6", "decode", list[static_cast<size_t>(engine)].make);
     list[static_cast<size_t>(d)].encoder = baseline;
+    if (!o.levels.empty())
+      for (const auto& [label, encoder] : foreign) {
+        const int a = add("nxz", label, "api dec",
+                          [](std::string* e) { return make_api(6, 0, e); });
+        list[static_cast<size_t>(a)].encoder = encoder;
+      }
   }
   return list;
 }

@@ -118,6 +118,9 @@ std::vector<Point> points_of(const RowSet& set, bool compress) {
     } else if (m.codec == "nxz" && m.mode == "decode") {
       p.base = "nxz decoding";
       p.items = {m.level};
+    } else if (m.codec == "nxz" && m.mode == "api dec") {
+      p.base = "nxz api decoding";
+      p.items = {m.level};
     } else if (m.codec == "nxz" && p.family == 2) {
       p.base = "nxz " + m.mode;  // "nxz stream 4K"
       p.items = {};

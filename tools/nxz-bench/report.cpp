@@ -58,9 +58,10 @@ void print_table(std::FILE* out, const RowSet& set) {
     std::fprintf(out, "\n");
   }
   for (const auto& m : set.rows)
-    if (m.mode == "decode")
-      std::fprintf(out, "(%s %s: %s decompressing the streams of %s; ratio is theirs)\n",
-                   m.codec.c_str(), m.level.c_str(), m.codec.c_str(), m.level.c_str());
+    if (m.mode == "decode" || m.mode == "api dec")
+      std::fprintf(out, "(%s %s %s: %s decompressing the streams of %s; ratio is theirs)\n",
+                   m.codec.c_str(), m.level.c_str(), m.mode.c_str(),
+                   m.mode == "decode" ? "the engine" : "the zlib API", m.level.c_str());
 }
 
 void print_threads(std::FILE* out, const RowSet& single, const std::vector<Measurement>& threaded,
