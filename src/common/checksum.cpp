@@ -4,6 +4,10 @@
 #include <array>
 #include <atomic>
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
 #include "common/checksum_impl.h"
 
 namespace nxz {
@@ -22,10 +26,44 @@ bool cpu_has_avx2() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2");
 }
+
+namespace {
+
+// Whether the OS saves and restores the AVX-512 state: XCR0 must have the
+// SSE (bit 1), AVX (2), opmask (5), ZMM_Hi256 (6) and Hi16_ZMM (7) bits.
+// libgcc's __builtin_cpu_supports("avx512f") makes the same check, but it is
+// not documented to, so it is repeated here. XGETBV exists when CPUID.1
+// reports OSXSAVE (ECX bit 27).
+bool os_saves_zmm() {
+  unsigned eax, ebx, ecx, edx;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27))) return false;
+  unsigned lo, hi;
+  __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+  constexpr unsigned kZmmState = 1u << 1 | 1u << 2 | 1u << 5 | 1u << 6 | 1u << 7;
+  return (lo & kZmmState) == kZmmState;
+}
+
+bool cpu_has_avx512f() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && os_saves_zmm();
+}
+
+}  // namespace
+
+bool cpu_has_vpclmul512() {
+  return cpu_has_avx512f() && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") &&
+         __builtin_cpu_supports("vpclmulqdq") && cpu_has_pclmul();
+}
+bool cpu_has_avx512bw() { return cpu_has_avx512f() && __builtin_cpu_supports("avx512bw"); }
+bool cpu_has_avx512vnni() { return cpu_has_avx512bw() && __builtin_cpu_supports("avx512vnni"); }
 #else
 bool cpu_has_pclmul() { return false; }
 bool cpu_has_ssse3() { return false; }
 bool cpu_has_avx2() { return false; }
+bool cpu_has_vpclmul512() { return false; }
+bool cpu_has_avx512bw() { return false; }
+bool cpu_has_avx512vnni() { return false; }
 #endif
 
 const Crc32Variant* crc32_variants(size_t* count) {
@@ -34,6 +72,7 @@ const Crc32Variant* crc32_variants(size_t* count) {
     {"slice16", crc32_slice16, true},
 #if defined(__x86_64__)
     {"pclmul", crc32_pclmul, cpu_has_pclmul()},
+    {"vpclmul512", crc32_vpclmul512, cpu_has_vpclmul512()},
 #endif
   };
   *count = std::size(variants);
@@ -46,6 +85,8 @@ const Adler32Variant* adler32_variants(size_t* count) {
 #if defined(__x86_64__)
     {"ssse3", adler32_ssse3, cpu_has_ssse3()},
     {"avx2", adler32_avx2, cpu_has_avx2()},
+    {"avx512bw", adler32_avx512bw, cpu_has_avx512bw()},
+    {"avx512vnni", adler32_avx512vnni, cpu_has_avx512vnni()},
 #endif
   };
   *count = std::size(variants);

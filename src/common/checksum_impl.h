@@ -51,12 +51,22 @@ uint32_t crc32_pclmul(uint32_t crc, const uint8_t* p, size_t n);
 // SSSE3 and AVX2 vector sums.
 uint32_t adler32_ssse3(uint32_t adler, const uint8_t* p, size_t n);
 uint32_t adler32_avx2(uint32_t adler, const uint8_t* p, size_t n);
+// VPCLMULQDQ folding on 512-bit registers (needs avx512f, avx512bw,
+// avx512vl, avx512vbmi, vpclmulqdq, pclmul and sse4.1).
+uint32_t crc32_vpclmul512(uint32_t crc, const uint8_t* p, size_t n);
+// AVX-512BW vector sums, and the same with AVX512-VNNI dot products.
+uint32_t adler32_avx512bw(uint32_t adler, const uint8_t* p, size_t n);
+uint32_t adler32_avx512vnni(uint32_t adler, const uint8_t* p, size_t n);
 #endif
 
-// What this CPU can run.
+// What this CPU can run. The AVX-512 ones also need the OS to save the
+// opmask and zmm registers (XCR0).
 bool cpu_has_pclmul();
 bool cpu_has_ssse3();
 bool cpu_has_avx2();
+bool cpu_has_vpclmul512();
+bool cpu_has_avx512bw();
+bool cpu_has_avx512vnni();
 
 // A variant, its name (for reports) and whether this CPU can run it.
 struct Crc32Variant {
