@@ -26,6 +26,7 @@ namespace nxz::engine {
 class Inflater {
  public:
   explicit Inflater(nxz_window* w, const DriverConfig& cfg = default_config());
+  ~Inflater();
 
   // Decodes a raw DEFLATE stream: takes input from *in (advancing it and
   // decreasing *in_len), writes output to *out likewise. Input that cannot
@@ -52,6 +53,9 @@ class Inflater {
   bool abandoned_target() const { return job_->abandoned_target(); }
   const AbandonedRef& abandoned() const { return job_->abandoned(); }
   void reset();
+  // Bytes the calling thread keeps for its next stream's target buffer and
+  // history (what finished streams gave back).
+  static size_t spare_bytes_for_testing();
 
   // Starts the stream with `n` bytes of history (a preset dictionary): the
   // first request resumes at a block header with that history.
@@ -116,6 +120,7 @@ class Inflater {
   void deliver(uint8_t** out, size_t* out_len);
   size_t history_len() const;  // bytes the next request has as history
   uint8_t* target_buffer(size_t want);
+  void release_buffers();  // target buffer and history, to the thread's spares
 
   nxz_window* w_;
   const DriverConfig& cfg_;

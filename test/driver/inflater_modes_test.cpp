@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <cstring>
+#include <thread>
 
 #include "engine/inflate_driver.h"
 #include "support/test_support.h"
@@ -170,6 +171,85 @@ TEST(Contract5History, DistanceBeforeTheStreamStartIsAnErrorInExactMode) {
     }
   }
   nxz_accel_close(w);
+}
+
+}  // namespace
+}  // namespace nxz::test
+
+namespace nxz::test {
+namespace {
+
+// Decodes `stream` handing the Inflater `step` bytes of output space at a
+// time (small steps go through its target buffer).
+Bytes decode_in_steps(engine::Inflater& inf, const Bytes& stream, size_t expect, size_t step) {
+  Bytes out(expect + 16);
+  const uint8_t* ip = stream.data();
+  size_t il = stream.size();
+  size_t done = 0;
+  for (int guard = 0; guard < 100000 && !inf.done(); ++guard) {
+    uint8_t* op = out.data() + done;
+    size_t ol = std::min(step, out.size() - done);
+    const size_t before = ol;
+    EXPECT_EQ(inf.run(&ip, &il, &op, &ol), engine::Status::kOk) << inf.message();
+    done += before - ol;
+  }
+  EXPECT_TRUE(inf.done());
+  out.resize(done);
+  return out;
+}
+
+// Finished streams give their target buffer and history to the thread's
+// next stream instead of back to malloc: each stream still decodes
+// exactly, two live streams never share one, and what the thread keeps is
+// bounded.
+TEST(InflaterBuffers, StreamsOnAThreadPassTheirBuffersOn) {
+  std::thread([] {
+    EXPECT_EQ(engine::Inflater::spare_bytes_for_testing(), 0u);
+    nxz_window* w = open_window();
+    const Bytes ones(300000, 0xff);
+    const Bytes text = text_like(300000, 5);
+    const Bytes dict(text.begin() + 1000, text.begin() + 1021);  // 21 bytes: a padded history
+    const Bytes z_ones = raw_deflate(ones, 6), z_text = raw_deflate(text, 6);
+    const Bytes z_dict = raw_deflate(text, 6, &dict);
+    {
+      engine::Inflater a(w);
+      EXPECT_EQ(decode_in_steps(a, z_ones, ones.size(), 4096), ones);
+      a.reset();
+    }
+    const size_t kept = engine::Inflater::spare_bytes_for_testing();
+    EXPECT_GT(kept, 32768u);
+    EXPECT_LE(kept, (256 + 64) * 1024u);
+    {
+      // Two live streams, interleaved: one takes the spares, the other
+      // allocates its own.
+      engine::Inflater b(w), c(w);
+      c.set_history(dict.data(), dict.size());
+      Bytes out_b(text.size() + 16), out_c(text.size() + 16);
+      const uint8_t *ib = z_text.data(), *ic = z_dict.data();
+      size_t lb = z_text.size(), lc = z_dict.size(), db = 0, dc = 0;
+      for (int guard = 0; guard < 100000 && !(b.done() && c.done()); ++guard) {
+        uint8_t* ob = out_b.data() + db;
+        size_t sb = std::min<size_t>(4096, out_b.size() - db), was_b = sb;
+        ASSERT_EQ(b.run(&ib, &lb, &ob, &sb), engine::Status::kOk) << b.message();
+        db += was_b - sb;
+        uint8_t* oc = out_c.data() + dc;
+        size_t sc = std::min<size_t>(3000, out_c.size() - dc), was_c = sc;
+        ASSERT_EQ(c.run(&ic, &lc, &oc, &sc), engine::Status::kOk) << c.message();
+        dc += was_c - sc;
+      }
+      ASSERT_TRUE(b.done() && c.done());
+      out_b.resize(db);
+      out_c.resize(dc);
+      EXPECT_EQ(out_b, text);
+      EXPECT_EQ(out_c, text);
+    }
+    EXPECT_LE(engine::Inflater::spare_bytes_for_testing(), (256 + 64) * 1024u);
+    {
+      engine::Inflater d(w);
+      EXPECT_EQ(decode_in_steps(d, z_text, text.size(), 1000), text);
+    }
+    nxz_accel_close(w);
+  }).join();
 }
 
 }  // namespace
