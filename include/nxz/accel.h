@@ -35,6 +35,11 @@ typedef struct nxz_emu_config {
   uint32_t limit_low;  /* byte-count limit, low register; 0 = none */
   int priority_queued; /* nonzero: the low limit applies to every job */
   uint32_t dde_limit;  /* max DDEs in an indirect list; 0 = 255 */
+  /* Compression's matching effort, a property of the machine (a CRB cannot
+   * choose it, as the hardware has one): NXZ_EMU_EFFORT_LAZY (the default)
+   * or NXZ_EMU_EFFORT_FAST (greedy, one candidate: about twice the speed,
+   * 8% larger output). */
+  uint32_t effort;
   /* The emulated VAS (contract §8; see ports/emulated/README.md and
    * nxz/emulated.h). Windows whose fifo_entries and synchronous agree share
    * one emulated VAS instance: one engine thread, one fault window. */
@@ -52,6 +57,8 @@ typedef struct nxz_emu_config {
                              seed on a virtual clock; use the window from
                              that thread only (see nxz/emulated.h) */
 } nxz_emu_config;
+
+enum nxz_emu_effort { NXZ_EMU_EFFORT_LAZY = 0, NXZ_EMU_EFFORT_FAST = 1 };
 
 /* Paste results. */
 enum nxz_paste_result {

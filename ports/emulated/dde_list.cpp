@@ -74,8 +74,22 @@ DdeStatus parse_dde(const nx::Dde& dde, bool is_source, uint32_t dde_limit, Memo
 
 const uint8_t* gather(const SegmentList& src, size_t len, MemoryProbe* probe,
                       std::vector<uint8_t>* scratch, DdeStatus* st) {
-  if (src.segs.size() == 1) {
-    if (!probe_range(probe, src.segs[0].addr, len, false, st)) return nullptr;
+  // Segments that follow each other in memory (the driver's history just
+  // before its input) are read in place, as one.
+  // Pages are probed in the same order either way.
+  bool in_place = !src.segs.empty();
+  for (size_t i = 1, seen = src.segs.empty() ? 0 : src.segs[0].len; i < src.segs.size() && seen < len;
+       seen += src.segs[i++].len) {
+    if (src.segs[i].addr != src.segs[i - 1].addr + src.segs[i - 1].len) in_place = false;
+  }
+  if (in_place) {
+    size_t done = 0;
+    for (const Segment& s : src.segs) {
+      if (done == len) break;
+      const size_t n = s.len < len - done ? s.len : len - done;
+      if (!probe_range(probe, s.addr, n, false, st)) return nullptr;
+      done += n;
+    }
     return reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(src.segs[0].addr));
   }
   if (scratch->size() < len) scratch->resize(len);

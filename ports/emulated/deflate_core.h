@@ -16,6 +16,16 @@ namespace nxz::emu {
 
 inline constexpr int kLzCountSymbols = nx::kLzCountSymbols;  // 286 literal/length + 30 distance
 
+// The emulated machine's matching effort, a setting of the machine (like
+// its byte-count limit registers), not of the request: the hardware has one
+// effort, and a CRB cannot ask for another. Both parse the same way at the
+// contract's level: any effort's output is one valid block of the requested
+// type, with its counts, checksums and byte counts.
+enum class MatchEffort : uint8_t {
+  kLazy,  // hash chains, 4 candidates, one-step lazy matching (the default)
+  kFast,  // greedy, one candidate, few insertions inside matches
+};
+
 struct DeflateInput {
   // data[0 .. hist_len) is history: matched against, never emitted.
   // data[hist_len .. hist_len + len) is compressed.
@@ -28,6 +38,7 @@ struct DeflateInput {
   uint32_t in_dhtlen = 0;
 
   bool counts = false;  // fill lzcount
+  MatchEffort effort = MatchEffort::kLazy;
 
   uint8_t* out = nullptr;  // out[0 .. out_capacity)
   size_t out_capacity = 0;

@@ -183,6 +183,7 @@ Completion run_compress(Job& j) {
   in.in_dht = j.cpb->in_dht();
   in.in_dhtlen = j.cpb->in_dhtlen();
   in.counts = nx::fc_compress_counts(j.fc);
+  in.effort = j.cfg.effort;
   in.out = output_buffer(j, 0);
   in.out_capacity = j.dst.total;
   const DeflateResult r = deflate_job(in);

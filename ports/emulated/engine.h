@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "emulated/deflate_core.h"
 #include "nx/nx.h"
 
 namespace nxz::emu {
@@ -23,6 +24,7 @@ struct EngineConfig {
   uint32_t limit_low = 0;
   bool priority_queued = false;  // the low limit applies to every job
   uint32_t dde_limit = nx::kMaxDdeCount;
+  MatchEffort effort = MatchEffort::kLazy;  // compression's parse (deflate_core.h)
 };
 
 // Decides whether the engine may access memory. The default accepts all.

@@ -4,7 +4,10 @@
 
 namespace nxz::emu {
 
-Lz77Matcher::Lz77Matcher() : head_(new uint32_t[kHashSize]()), prev_(new uint32_t[kWindowSize]()) {}
+Lz77Matcher::Lz77Matcher()
+    : head_(new uint32_t[kHashSize]()),
+      prev_(new uint32_t[kWindowSize]()),
+      fast_head_(new uint32_t[kFastHashSize]()) {}
 
 Lz77Matcher& Lz77Matcher::for_this_thread() {
   // On the heap: 256 KiB of static TLS would not fit a preloaded library.
@@ -20,6 +23,7 @@ void Lz77Matcher::set_stamp_limit_for_testing(uint32_t limit) {
 void Lz77Matcher::clear() {
   std::memset(head_.get(), 0, kHashSize * sizeof(uint32_t));
   std::memset(prev_.get(), 0, kWindowSize * sizeof(uint32_t));
+  std::memset(fast_head_.get(), 0, kFastHashSize * sizeof(uint32_t));
   next_free_ = kFirstStamp;
 }
 
@@ -43,6 +47,7 @@ void Lz77Matcher::rebase(size_t pos) {
   };
   shift(head_.get(), kHashSize);
   shift(prev_.get(), kWindowSize);
+  shift(fast_head_.get(), kFastHashSize);
   origin_ += delta;
 }
 

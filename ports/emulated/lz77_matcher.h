@@ -117,6 +117,26 @@ struct ChainView {
   }
 };
 
+// The fast effort's table: one newest position per hash of 4 bytes, no
+// chains. 64 KiB, so that it stays in the L2 cache with the data.
+inline constexpr int kFastHashBits = 14;
+inline constexpr uint32_t kFastHashSize = 1u << kFastHashBits;
+
+struct FastView {
+  const uint8_t* data;
+  uint32_t* head;
+  uint32_t base;
+
+  uint32_t stamp(size_t pos) const { return static_cast<uint32_t>(pos) + base; }
+  static uint32_t hash4(const uint8_t* p) {
+    return (load_le32_fast(p) * 0x9E3779B1u) >> (32 - kFastHashBits);
+  }
+  void insert(size_t pos) const { head[hash4(data + pos)] = stamp(pos); }
+  void insert_range(size_t from, size_t to) const {
+    for (size_t pos = from; pos < to; ++pos) insert(pos);
+  }
+};
+
 class Lz77Matcher {
  public:
   // The calling thread's matcher; its tables are allocated on first use.
@@ -130,6 +150,10 @@ class Lz77Matcher {
 
   ChainView view() const {
     return {data_, head_.get(), prev_.get(), static_cast<uint32_t>(0 - origin_)};
+  }
+
+  FastView fast_view() const {
+    return {data_, fast_head_.get(), static_cast<uint32_t>(0 - origin_)};
   }
 
   // The position whose stamp reaches the limit: call rebase() with the
@@ -158,6 +182,7 @@ class Lz77Matcher {
   uint32_t limit_for_next_job_ = kDefaultLimit;
   std::unique_ptr<uint32_t[]> head_;
   std::unique_ptr<uint32_t[]> prev_;
+  std::unique_ptr<uint32_t[]> fast_head_;
 };
 
 }  // namespace nxz::emu

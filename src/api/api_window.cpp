@@ -19,17 +19,18 @@ namespace {
 // fault campaign asks for one (`emu_faults`, NXZ_EMU_FAULTS).
 constexpr const char* kNoFaults = "residency=off";
 
-nxz_emu_config emulated_config(const char* faults) {
+nxz_emu_config emulated_config(const char* faults, Effort effort) {
   nxz_emu_config cfg{};
   cfg.synchronous = 1;
   cfg.faults = faults;
+  cfg.effort = effort == Effort::kFast ? NXZ_EMU_EFFORT_FAST : NXZ_EMU_EFFORT_LAZY;
   return cfg;
 }
 
-int open_window(nxz_window** w) {
+int open_window(nxz_window** w, Effort effort) {
   const config::Settings& s = config::settings();
   const char* faults = s.emu_faults_set ? s.emu_faults.c_str() : kNoFaults;
-  nxz_emu_config cfg = emulated_config(faults);
+  nxz_emu_config cfg = emulated_config(faults, effort);
   int rc = nxz_accel_open(NXZ_BACKEND_AUTO, &cfg, w);
   if (rc == -EINVAL && faults != kNoFaults) {
     // A malformed fault spec must not cost the program its accelerator.
@@ -38,7 +39,7 @@ int open_window(nxz_window** w) {
       config::log(config::LogLevel::kWarn, "config: emu_faults `%s` does not parse; ignored",
                   faults);
     }
-    cfg = emulated_config(kNoFaults);
+    cfg = emulated_config(kNoFaults, effort);
     rc = nxz_accel_open(NXZ_BACKEND_AUTO, &cfg, w);
   }
   return rc;
@@ -53,55 +54,69 @@ struct ThreadWindow {
   }
 };
 
-thread_local ThreadWindow t_window;
+thread_local ThreadWindow t_window[2];  // by Effort
 
-nxz_window* thread_window() {
+ThreadWindow& slot(Effort e) { return t_window[static_cast<int>(e)]; }
+
+nxz_window* thread_window(Effort effort) {
   const uint64_t me = fork_epoch();
-  if (t_window.w && t_window.epoch == me) return t_window.w;
+  ThreadWindow& t = slot(effort);
+  if (t.w && t.epoch == me) return t.w;
+  if (effort == Effort::kFast) {
+    // NX has one matching effort: the default window serves both.
+    nxz_window* d = thread_window(Effort::kDefault);
+    if (d && nxz_accel_backend(d) == NXZ_BACKEND_NX) return d;
+  }
   nxz_window* w = nullptr;
-  if (const int rc = open_window(&w); rc != 0) {
+  if (const int rc = open_window(&w, effort); rc != 0) {
     config::log(config::LogLevel::kInfo, "no accelerator window (error %d): software only", rc);
     w = nullptr;
   } else if (config::log_enabled(config::LogLevel::kDebug)) {
     config::log(config::LogLevel::kDebug, "window opened: %s",
                 nxz_accel_backend(w) == NXZ_BACKEND_NX ? "NX-GZIP" : "emulated engine");
   }
-  t_window.w = w;
-  t_window.epoch = me;
+  t.w = w;
+  t.epoch = me;
   return w;
 }
 
-int proxy_paste(nxz_window*, const void* crb) {
-  nxz_window* w = thread_window();
+nxz_window g_proxy[2];  // by Effort
+
+int proxy_paste(nxz_window* proxy, const void* crb) {
+  nxz_window* w = thread_window(proxy == &g_proxy[1] ? Effort::kFast : Effort::kDefault);
   return w ? nxz_accel_paste(w, crb) : -ENODEV;
 }
 
 void proxy_close(nxz_window*) {}
 
-nxz_window* make_proxy() {
-  nxz_window* first = thread_window();
+nxz_window* make_proxy(Effort effort) {
+  nxz_window* first = thread_window(effort);
   if (!first) return nullptr;
   // The real port's operations (backend, spin hooks), pasting through us.
-  static port::Ops ops = *first->ops;
-  ops.paste = proxy_paste;
-  ops.close = proxy_close;
-  static nxz_window proxy;
-  proxy.ops = &ops;
-  return &proxy;
+  static port::Ops ops[2];
+  const int i = static_cast<int>(effort);
+  ops[i] = *first->ops;
+  ops[i].paste = proxy_paste;
+  ops[i].close = proxy_close;
+  g_proxy[i].ops = &ops[i];
+  return &g_proxy[i];
 }
 
 }  // namespace
 
-void api_window_retire(const engine::AbandonedRef& request) {
+void api_window_retire(const engine::AbandonedRef& request, Effort effort) {
   config::log(config::LogLevel::kInfo, "a request timed out: its window is retired");
-  if (nxz_window* w = t_window.w) engine::when_over(request, [w] { nxz_accel_close(w); });
-  t_window.w = nullptr;
-  t_window.epoch = 0;
+  // A fast-effort request on NX ran on the default window (thread_window).
+  ThreadWindow& t = effort == Effort::kFast && !slot(Effort::kFast).w ? slot(Effort::kDefault)
+                                                                       : slot(effort);
+  if (nxz_window* w = t.w) engine::when_over(request, [w] { nxz_accel_close(w); });
+  t.w = nullptr;
+  t.epoch = 0;
 }
 
-nxz_window* api_window() {
-  static nxz_window* const w = make_proxy();
-  return w;
+nxz_window* api_window(Effort effort) {
+  static nxz_window* const w[2] = {make_proxy(Effort::kDefault), make_proxy(Effort::kFast)};
+  return w[static_cast<int>(effort)];
 }
 
 }  // namespace nxz::api

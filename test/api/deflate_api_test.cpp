@@ -2,6 +2,7 @@
 // and read back by the system zlib.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
 
 #include "api/api_test_util.h"
@@ -27,6 +28,7 @@ struct Stream {
 TEST(ZlibDeflate, ParamsMidStreamKeepEveryPart) {
   const Bytes a = text_bytes(100000, 31), b = random_bytes(50000, 32), c = text_bytes(70000, 33);
   const int plans[][2] = {{6, Z_DEFAULT_STRATEGY},
+                          {1, Z_DEFAULT_STRATEGY},  // the fast effort's window
                           {0, Z_DEFAULT_STRATEGY},
                           {1, Z_HUFFMAN_ONLY},
                           {9, Z_FIXED},
@@ -50,6 +52,40 @@ TEST(ZlibDeflate, ParamsMidStreamKeepEveryPart) {
       ASSERT_EQ(back, all) << p1[0] << "/" << p1[1] << " -> " << p2[0] << "/" << p2[1];
     }
   }
+}
+
+// Levels 1-3 run on the emulated machine's fast matching effort, 4-9 on its
+// default one (api_window.h): within each group the output is the same,
+// between them it differs, and each decodes with the system zlib. On the
+// corpus the fast levels' output is no larger than zlib -1's.
+TEST(ZlibDeflate, FastLevelsHaveTheirOwnEffort) {
+  size_t ours[10] = {}, zlib1 = 0;
+  for (const Sample& smp : samples()) {
+    SCOPED_TRACE(smp.name);
+    Bytes by_level[10];
+    for (int level = 1; level <= 9; ++level) {
+      // Raw streams: a zlib header would name the level.
+      Stream st(compressBound(smp.data.size()));
+      ASSERT_EQ(deflateInit2(&st.s, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+      ASSERT_EQ(st.feed(smp.data, Z_FINISH), Z_STREAM_END);
+      ASSERT_EQ(deflateEnd(&st.s), Z_OK);
+      Bytes back;
+      ASSERT_EQ(ref_inflate(st.produced(), -15, &back), Z_STREAM_END);
+      ASSERT_EQ(back, smp.data);
+      ours[level] += st.s.total_out;
+      by_level[level] = st.produced();
+    }
+    EXPECT_EQ(by_level[1], by_level[3]);
+    EXPECT_EQ(by_level[4], by_level[9]);
+    if (by_level[6].size() < smp.data.size() * 9 / 10) {  // not stored
+      EXPECT_NE(by_level[1], by_level[6]);
+    }
+    zlib1 += ref_compress(smp.data, 1, -15).size();
+  }
+  EXPECT_LT(ours[6], ours[1]);
+  EXPECT_LE(ours[1], zlib1);
+  std::printf("raw deflate of the samples: level 1 %zu, level 6 %zu, zlib -1 %zu bytes\n", ours[1],
+              ours[6], zlib1);
 }
 
 TEST(ZlibDeflate, ParamsWithoutRoomIsBufError) {
@@ -435,6 +471,36 @@ TEST(ZlibDeflate, TotalsAdlerAndDataType) {
     EXPECT_EQ(st.s.data_type, Z_TEXT);
     deflateEnd(&st.s);
   }
+}
+
+// zlib's rule (deflate.h, detect_data_type): a byte of 0-6, 14-25 or 28-31
+// makes the data binary; otherwise one of 9, 10, 13 or 32-255 makes it text.
+// Each byte value is placed in text at offsets that fall at every place of
+// an 8-byte word and in the scalar tail.
+TEST(ZlibDeflate, DataTypeFollowsZlibsByteClasses) {
+  auto data_type_of = [](const Bytes& in) {
+    Stream st;
+    EXPECT_EQ(deflateInit(&st.s, 6), Z_OK);
+    EXPECT_EQ(st.feed(in, Z_FINISH), Z_STREAM_END);
+    const int t = st.s.data_type;
+    deflateEnd(&st.s);
+    return t;
+  };
+  for (int c = 0; c < 256; ++c) {
+    const bool blocked = c <= 6 || (c >= 14 && c <= 25) || (c >= 28 && c <= 31);
+    for (size_t at : {size_t{0}, size_t{5}, size_t{8}, size_t{4099}, size_t{9998}}) {
+      Bytes in(9999, 'a');
+      in[at] = static_cast<uint8_t>(c);
+      ASSERT_EQ(data_type_of(in), blocked ? Z_BINARY : Z_TEXT) << "byte " << c << " at " << at;
+    }
+  }
+  // Only bytes neither class names: binary, as in zlib.
+  Bytes neutral(1000);
+  for (size_t i = 0; i < neutral.size(); ++i)
+    neutral[i] = static_cast<uint8_t>("\x07\x08\x0b\x0c\x1a\x1b"[i % 6]);
+  EXPECT_EQ(data_type_of(neutral), Z_BINARY);
+  neutral[999] = '\t';
+  EXPECT_EQ(data_type_of(neutral), Z_TEXT);
 }
 
 TEST(ZlibDeflate, MisuseIsStreamError) {

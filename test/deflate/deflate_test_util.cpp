@@ -1,3 +1,4 @@
+#include <atomic>
 #include "deflate/deflate_test_util.h"
 
 #include <zlib.h>
@@ -7,6 +8,13 @@
 #include <memory>
 
 namespace nxz::test {
+
+namespace {
+std::atomic<emu::MatchEffort> g_effort{emu::MatchEffort::kLazy};
+}  // namespace
+
+void set_job_effort(emu::MatchEffort effort) { g_effort = effort; }
+emu::MatchEffort job_effort() { return g_effort; }
 
 JobRun run_job(const JobSpec& spec) {
   static const Bytes kEmpty;
@@ -27,6 +35,7 @@ JobRun run_job(const JobSpec& spec) {
   in.hist_len = hist.size();
   in.len = src.size();
   in.counts = spec.counts;
+  in.effort = g_effort;
   if (spec.dht) {
     in.dht = true;
     in.in_dht = spec.dht->bytes;

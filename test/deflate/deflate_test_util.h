@@ -20,6 +20,12 @@ struct JobSpec {
   size_t capacity = 0;  // 0: ample
 };
 
+// The matching effort run_job gives its jobs (a setting of the emulated
+// machine, not of the job): parametrised tests set it for all their jobs,
+// on every thread.
+void set_job_effort(emu::MatchEffort effort);
+emu::MatchEffort job_effort();
+
 struct JobRun {
   emu::DeflateResult r;
   Bytes out;             // out[0 .. r.out_bytes) on success

@@ -68,6 +68,50 @@ TEST(DriverAsync, WaitsForTheValidBitBeforeReadingResults) {
   nxz_accel_close(w);
 }
 
+// The matching effort is a setting of the emulated machine (nxz_emu_config):
+// the same requests on a fast window give another valid stream, larger on
+// text; an effort the machine does not have is refused.
+TEST(DriverEffort, FastWindowCompressesTheSameRequestsGreedily) {
+  const Bytes text = nxz::test::corpus("lcet10.txt");
+  ASSERT_FALSE(text.empty());
+  auto compress_on = [&](uint32_t effort, bool dynamic) {
+    nxz_emu_config cfg{};
+    cfg.synchronous = 1;
+    cfg.faults = "";
+    cfg.effort = effort;
+    nxz_window* w = nullptr;
+    EXPECT_EQ(nxz_accel_open(NXZ_BACKEND_EMULATED, &cfg, &w), 0);
+    Bytes c(nxz::engine::deflate_bound(text.size()));
+    size_t took = 0, made = 0;
+    {
+      Deflater d(w, dynamic);
+      EXPECT_EQ(d.compress(nullptr, 0, text.data(), text.size(), true, c.data(), c.size(), &took,
+                           &made),
+                Status::kOk);
+    }
+    nxz_accel_close(w);
+    EXPECT_EQ(took, text.size());
+    c.resize(made);
+    Bytes back;
+    std::string err;
+    EXPECT_TRUE(nxz::test::zlib_inflate_raw(c.data(), c.size(), &back, &err)) << err;
+    EXPECT_EQ(back, text);
+    return c;
+  };
+  for (bool dynamic : {false, true}) {
+    SCOPED_TRACE(dynamic ? "dynamic tables" : "fixed codes");
+    const Bytes lazy = compress_on(NXZ_EMU_EFFORT_LAZY, dynamic);
+    const Bytes fast = compress_on(NXZ_EMU_EFFORT_FAST, dynamic);
+    EXPECT_GT(fast.size(), lazy.size());
+    EXPECT_LT(fast.size(), lazy.size() * 5 / 4);
+    EXPECT_EQ(compress_on(NXZ_EMU_EFFORT_FAST, dynamic), fast);  // deterministic
+  }
+  nxz_emu_config bad{};
+  bad.effort = 2;
+  nxz_window* w = nullptr;
+  EXPECT_EQ(nxz_accel_open(NXZ_BACKEND_EMULATED, &bad, &w), -EINVAL);
+}
+
 TEST(DriverBackend, AutoMeansTheConfiguredBackend) {
   // The `backend` setting is read once per process; CTest runs this test
   // again with NXZ_BACKEND=nx and =emulated (CMakeLists.txt).
