@@ -88,7 +88,8 @@ bool emit(Job& j, const uint8_t* data, size_t len) {
 // The output buffer a job writes into: the target itself when that is one
 // segment and no probe needs to see the writes first, else a scratch buffer.
 uint8_t* output_buffer(Job& j, size_t front) {
-  if (!j.probe && j.dst.segs.size() == 1 && front == 0) return at<uint8_t>(j.dst.segs[0].addr);
+  if ((!j.probe || j.probe->accepts_all()) && j.dst.segs.size() == 1 && front == 0)
+    return at<uint8_t>(j.dst.segs[0].addr);
   t_scratch.target.resize(front + j.dst.total);
   return t_scratch.target.data() + front;
 }

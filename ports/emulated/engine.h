@@ -42,6 +42,10 @@ class MemoryProbe {
     uint64_t ignored = 0;
     return accessible(addr, len, true, &ignored);
   }
+  // True when accessible() will answer yes to everything in this job (no
+  // residency model, no planned fault): the engine may then write its
+  // output straight into a target of one segment.
+  virtual bool accepts_all() const { return false; }
 };
 
 // How many target bytes past tpbc (or from the start, after a termination)

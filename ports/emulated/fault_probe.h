@@ -35,6 +35,7 @@ class FaultProbe final : public MemoryProbe {
   bool accessible(uint64_t addr, size_t len, bool write, uint64_t* fault_addr) override;
   // Residency and protection only: never an injected fault.
   bool writable_quietly(uint64_t addr, size_t len) override;
+  bool accepts_all() const override { return !residency_ && site_ == FaultSite::kNone; }
 
   // True when the planned injected fault was reported to the engine.
   bool injected() const { return injected_; }

@@ -12,7 +12,8 @@ namespace {
 
 // Below this a full-target answer is not worth another halving: store it.
 constexpr size_t kMinShrink = 512;
-constexpr size_t kSampleBytes = 32768;
+constexpr size_t kSampleBytes = 16384;
+constexpr size_t kSampleHistory = 8192;
 // Blocks up to this size are also tried with fixed codes (try_fixed_codes).
 constexpr size_t kSmallBlock = 4096;
 
@@ -74,22 +75,52 @@ void Deflater::store_without_engine(const uint8_t* in, size_t n, bool final, uin
   *produced = stored(in, n, final, out);
 }
 
+// The first distance code of distances above `d` (RFC 1951 3.2.5).
+int dist_code_above(size_t d) {
+  int code = 0;
+  while (code < kDistSymbols &&
+         static_cast<size_t>(code < 4 ? code + 1 : ((2 + (code & 1)) << (code / 2 - 1)) + 1) <= d)
+    ++code;
+  return code;
+}
+
 void Deflater::sample_table(const uint8_t* in, size_t n) {
   // A count request over a sample gives the symbol statistics the first
-  // table is built from; later tables use the previous block's counts.
-  std::vector<uint8_t> scratch(deflate_bound(n) + 1024);
-  const Piece src{in, n};
+  // table is built from; later tables use the previous block's counts. The
+  // sample is taken from the middle of the first request, after some of it
+  // as history, so that matches are as many and reach as far back as inside
+  // a block: at the start of a stream they are fewer and shorter, and a
+  // 16 KiB sample from there gave 2.7% larger output on the corpus than this
+  // one, which is as good as the 32 KiB prefix used before at 4% less work.
+  // Requests of up to 64 KiB (a parallel compressor's blocks) sample half.
+  size_t at = 0, hist = 0, len = n;
+  const size_t want = n <= 4 * kSampleBytes ? n / 2 : kSampleBytes;
+  if (n > want) {
+    at = (n - want) / 2;
+    hist = std::min(at, kSampleHistory) & ~size_t{15};
+    len = want;
+  }
+  std::vector<uint8_t> scratch(deflate_bound(len) + 1024);
+  const Piece src{in + at - hist, hist + len};
   const Piece dst{scratch.data(), scratch.size()};
   job_->set_source(&src, 1);
   job_->set_target(&dst, 1);
+  job_->cpb().set_in_histlen_subc(static_cast<uint32_t>(hist / 16), 0);
   uint32_t lit[kLitLenSymbols] = {}, dist[kDistSymbols] = {};
-  const JobStatus js = job_->run(nx::kFcCompressFhtCount);
+  const JobStatus js = job_->run(hist ? nx::kFcCompressFhtCountResume : nx::kFcCompressFhtCount);
   if (js == JobStatus::kComplete && !job_->terminated()) {
     for (int i = 0; i < kLitLenSymbols; ++i) lit[i] = job_->cpb().out_lzcount(i);
     for (int i = 0; i < kDistSymbols; ++i) dist[i] = job_->cpb().out_lzcount(kLitLenSymbols + i);
   }
   // A request that timed out may still write its target: held until it is over.
   if (js == JobStatus::kTimeout) hold(job_->abandoned(), std::move(scratch));
+  // Distances beyond the sample's length are rare in it though not in a
+  // block: their codes get the count of the farthest code it covers
+  // (+0.7% ratio on the corpus).
+  const int reach = dist_code_above(len);
+  if (reach > 0) {
+    for (int d = reach; d < kDistSymbols; ++d) dist[d] = std::max(dist[d], dist[reach - 1]);
+  }
   table_ = build_dht(lit, dist, true);
   have_table_ = true;
 }
@@ -220,7 +251,7 @@ Status Deflater::compress(const uint8_t* hist, size_t hist_len, const uint8_t* i
     }
     return Status::kOk;
   }
-  if (dynamic_ && !have_table_) sample_table(in, std::min(want, kSampleBytes));
+  if (dynamic_ && !have_table_) sample_table(in, want);
   const uint32_t crc_before = crc_, adler_before = adler_;
   while (true) {
     size_t took = 0, made = 0;
