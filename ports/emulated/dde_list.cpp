@@ -72,36 +72,68 @@ DdeStatus parse_dde(const nx::Dde& dde, bool is_source, uint32_t dde_limit, Memo
   return st;
 }
 
-const uint8_t* gather(const SegmentList& src, size_t len, MemoryProbe* probe,
-                      std::vector<uint8_t>* scratch, DdeStatus* st) {
-  // Segments that follow each other in memory (the driver's history just
-  // before its input) are read in place, as one.
-  // Pages are probed in the same order either way.
-  bool in_place = !src.segs.empty();
-  for (size_t i = 1, seen = src.segs.empty() ? 0 : src.segs[0].len; i < src.segs.size() && seen < len;
-       seen += src.segs[i++].len) {
-    if (src.segs[i].addr != src.segs[i - 1].addr + src.segs[i - 1].len) in_place = false;
-  }
-  if (in_place) {
-    size_t done = 0;
-    for (const Segment& s : src.segs) {
-      if (done == len) break;
-      const size_t n = s.len < len - done ? s.len : len - done;
-      if (!probe_range(probe, s.addr, n, false, st)) return nullptr;
-      done += n;
-    }
-    return reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(src.segs[0].addr));
-  }
-  if (scratch->size() < len) scratch->resize(len);
-  size_t done = 0;
+namespace {
+
+// The pieces of bytes [from, from + len) of `src`, in order: calls
+// f(addr, n) for each; stops at the first f that returns false.
+template <class F>
+bool for_each_piece(const SegmentList& src, size_t from, size_t len, F f) {
+  size_t base = 0;
   for (const Segment& s : src.segs) {
-    if (done == len) break;
-    const size_t n = s.len < len - done ? s.len : len - done;
-    if (!probe_range(probe, s.addr, n, false, st)) return nullptr;
-    std::memcpy(scratch->data() + done, reinterpret_cast<const void*>(s.addr), n);
-    done += n;
+    if (len == 0) break;
+    if (from < base + s.len) {
+      const size_t skip = from > base ? from - base : 0;
+      const size_t n = s.len - skip < len ? s.len - skip : len;
+      if (!f(s.addr + skip, n)) return false;
+      from += n;
+      len -= n;
+    }
+    base += s.len;
   }
-  return scratch->data();
+  return true;
+}
+
+}  // namespace
+
+const uint8_t* contiguous(const SegmentList& src, size_t from, size_t len) {
+  uint64_t first = 0, next = 0;
+  const bool one = for_each_piece(src, from, len, [&](uint64_t addr, size_t n) {
+    if (next != 0 && addr != next) return false;
+    if (next == 0) first = addr;
+    next = addr + n;
+    return true;
+  });
+  return one && next != 0 ? reinterpret_cast<const uint8_t*>(static_cast<uintptr_t>(first))
+                          : nullptr;
+}
+
+bool probe_source(const SegmentList& src, size_t from, size_t len, MemoryProbe* probe,
+                  DdeStatus* st) {
+  return for_each_piece(src, from, len, [&](uint64_t addr, size_t n) {
+    return probe_range(probe, addr, n, false, st);
+  });
+}
+
+const uint8_t* gather(const SegmentList& src, size_t from, size_t len, MemoryProbe* probe,
+                      std::vector<uint8_t>* scratch, DdeStatus* st) {
+  // Pieces that follow each other in memory (the driver's history just
+  // before its input) are read in place, as one; pages are probed in the
+  // same order either way.
+  if (const uint8_t* p = contiguous(src, from, len))
+    return probe_source(src, from, len, probe, st) ? p : nullptr;
+  if (scratch->size() < len) scratch->resize(len);
+  return copy_range(src, from, len, scratch->data(), probe, st) ? scratch->data() : nullptr;
+}
+
+bool copy_range(const SegmentList& src, size_t from, size_t len, uint8_t* out, MemoryProbe* probe,
+                DdeStatus* st) {
+  size_t done = 0;
+  return for_each_piece(src, from, len, [&](uint64_t addr, size_t n) {
+    if (!probe_range(probe, addr, n, false, st)) return false;
+    std::memcpy(out + done, reinterpret_cast<const void*>(static_cast<uintptr_t>(addr)), n);
+    done += n;
+    return true;
+  });
 }
 
 bool scatter(const SegmentList& dst, const uint8_t* data, size_t len, MemoryProbe* probe,

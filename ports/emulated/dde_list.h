@@ -41,11 +41,27 @@ DdeStatus parse_dde(const nx::Dde& dde, bool is_source, uint32_t dde_limit, Memo
 // Probes `len` bytes at `addr`; on failure fills `st` with the fault.
 bool probe_range(MemoryProbe* probe, uint64_t addr, size_t len, bool write, DdeStatus* st);
 
-// Makes the first `len` bytes of `src` readable as one contiguous block:
-// the segment itself when there is only one, else a copy into `scratch`.
-// Returns nullptr after a fault (recorded in `st`).
-const uint8_t* gather(const SegmentList& src, size_t len, MemoryProbe* probe,
+// Makes bytes [from, from + len) of `src` readable as one contiguous block:
+// the memory itself when its pieces follow each other there, else a copy
+// into `scratch`. Returns nullptr after a fault (recorded in `st`).
+const uint8_t* gather(const SegmentList& src, size_t from, size_t len, MemoryProbe* probe,
                       std::vector<uint8_t>* scratch, DdeStatus* st);
+inline const uint8_t* gather(const SegmentList& src, size_t len, MemoryProbe* probe,
+                             std::vector<uint8_t>* scratch, DdeStatus* st) {
+  return gather(src, 0, len, probe, scratch, st);
+}
+
+// Bytes [from, from + len) of `src` when they lie in one stretch of
+// memory (nullptr otherwise, or for none). Probes nothing.
+const uint8_t* contiguous(const SegmentList& src, size_t from, size_t len);
+
+// Probes bytes [from, from + len) of `src` for reading. False after a fault.
+bool probe_source(const SegmentList& src, size_t from, size_t len, MemoryProbe* probe,
+                  DdeStatus* st);
+
+// Copies bytes [from, from + len) of `src` to `out`. False after a fault.
+bool copy_range(const SegmentList& src, size_t from, size_t len, uint8_t* out, MemoryProbe* probe,
+                DdeStatus* st);
 
 // Writes `len` bytes from `data` across the target segments (len must not
 // exceed dst.total). Returns false after a fault (recorded in `st`).

@@ -219,17 +219,30 @@ Completion run_decompress(Job& j) {
   const bool resume = nx::fc_decompress_resume(j.fc);
   const size_t hist = resume ? size_t{j.cpb->in_histlen()} * 16 : 0;
   if (resume && j.src.total <= hist) return terminate(nx::kCcPartial);
-  const uint8_t* data = gather(j.src, j.src.total, j.probe, &t_scratch.source, &j.st);
-  if (!data) return {};
-
-  // The decoder sees the history directly in front of its output.
+  // The decoder sees the history directly in front of its output: in
+  // place when the history's last window ends where a one-segment target
+  // begins (a driver that keeps both in one buffer, as zlib's window), else
+  // copied in front of a scratch output. Source pages are probed in order,
+  // history first.
   const size_t window = hist < nx::kHistoryWindow ? hist : nx::kHistoryWindow;
+  const bool quiet = !j.probe || j.probe->accepts_all();
+  const uint8_t* hist_at = window ? contiguous(j.src, hist - window, window) : nullptr;
   InflateInput in;
-  in.src = data + hist;
+  if (quiet && hist_at && j.dst.segs.size() == 1 &&
+      hist_at + window == at<uint8_t>(j.dst.segs[0].addr)) {
+    in.out = at<uint8_t>(j.dst.segs[0].addr);
+  } else {
+    if (!probe_source(j.src, 0, hist - window, j.probe, &j.st)) return {};
+    in.out = output_buffer(j, window);
+    if (window && !copy_range(j.src, hist - window, window, in.out - window, j.probe, &j.st))
+      return {};
+  }
+  const uint8_t* data =
+      gather(j.src, hist, j.src.total - hist, j.probe, &t_scratch.source, &j.st);
+  if (!data) return {};
+  in.src = data;
   in.src_len = j.src.total - hist;
   in.hist_len = window;
-  in.out = output_buffer(j, window);
-  if (window) std::memcpy(in.out - window, data + hist - window, window);
   in.out_capacity = j.dst.total;
   in.tpbc_limit = byte_count_limit(j.fc, j.cfg);
   in.single_block = nx::fc_decompress_single(j.fc);

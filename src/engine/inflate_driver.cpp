@@ -11,8 +11,9 @@ namespace {
 
 constexpr size_t kPad = 16;  // zeros before the history: room to round it up
 constexpr size_t kWindow = nx::kHistoryWindow;
-// History kept before trimming back to 32 KiB: the slack saves a 32 KiB
-// move per request when requests produce little output.
+// History kept before trimming back to 32 KiB, when output is appended to
+// it (caller's space): the slack saves a 32 KiB move per request when
+// requests produce little output.
 constexpr size_t kWinMax = kWindow + 16 * 1024;
 // The internal target when the caller's space is small: sized to what the
 // request is expected to produce, at most this.
@@ -30,16 +31,20 @@ constexpr size_t kDirectSmallest = 4096;  // below this source, stop shrinking i
 constexpr size_t kDirectMax = 8u << 20;
 constexpr size_t kMaxRatio = 1032;  // DEFLATE cannot expand more than this
 constexpr size_t kMinSource = 512;  // smallest first offer of input
+// Input left over by a request that was offered all there was and stopped
+// for lack of it is at most a dynamic header (2285 bits) and a few bytes.
+constexpr size_t kStarvedMax = 320;
 
-// A thread's spare target buffer and history: a stream holds them only
-// while it has data in them (servers keep many idle streams), and gives
-// them back here for the next stream on the thread. Freeing and growing
-// them anew for every stream made malloc trim and refault the heap: half
-// the time of 4 KiB streaming over 256 KiB streams. One of each is kept,
-// at most the usual sizes, so a thread keeps at most ~300 KiB.
+// A thread's spare window: a stream holds one only while it has data in it
+// (servers keep many idle streams), and gives it back here for the next
+// stream on the thread. Freeing and growing it anew for every stream made
+// malloc trim and refault the heap: half the time of 4 KiB streaming over
+// 256 KiB streams. One is kept, at most kSpareMax.
 struct Spares {
-  std::vector<uint8_t> buf, win;
+  std::vector<uint8_t> win;
 };
+constexpr size_t kSlideAt = 2 * kWindow;
+constexpr size_t kSpareMax = kPad + kSlideAt + kBufferMax;
 Spares& spares() {
   thread_local Spares s;
   return s;
@@ -68,15 +73,25 @@ Inflater::Inflater(nxz_window* w, const DriverConfig& cfg)
 Inflater::~Inflater() { release_buffers(); }
 
 void Inflater::release_buffers() {
-  give_back(buf_, spares().buf, kBufferMax);
-  pend_len_ = pend_pos_ = 0;
-  // The pad of a history stays zero (nothing writes it), as its next
+  pend_at_ = pend_len_ = pend_pos_ = 0;
+  // The pad of a window stays zero (nothing writes it), as its next
   // stream needs.
-  give_back(win_, spares().win, kPad + kWinMax);
+  give_back(win_, spares().win, kSpareMax);
   win_len_ = 0;
 }
 
-size_t Inflater::spare_bytes_for_testing() { return spares().buf.size() + spares().win.size(); }
+void Inflater::keep_only_history() {
+  const size_t keep = std::min(win_len_, kWindow);
+  if (win_.size() <= kPad + kWinMax) return;
+  std::vector<uint8_t> small(kPad + keep);
+  std::memcpy(small.data() + kPad, win_.data() + kPad + win_len_ - keep, keep);
+  give_back(win_, spares().win, kSpareMax);
+  win_.swap(small);
+  win_len_ = keep;
+  pend_at_ = pend_len_ = pend_pos_ = 0;
+}
+
+size_t Inflater::spare_bytes_for_testing() { return spares().win.size(); }
 
 void Inflater::reset() {
   started_ = ended_ = false;
@@ -133,21 +148,31 @@ void Inflater::remember(const uint8_t* p, size_t n) {
 void Inflater::deliver(uint8_t** out, size_t* out_len) {
   const size_t k = std::min(pending(), *out_len);
   if (!k) return;
-  std::memcpy(*out, buf_.data() + pend_pos_, k);
+  std::memcpy(*out, win_.data() + pend_at_ + pend_pos_, k);
   pend_pos_ += k;
   *out += k;
   *out_len -= k;
 }
 
-uint8_t* Inflater::target_buffer(size_t want) {
-  take_spare(buf_, spares().buf);
-  if (buf_.size() < want) buf_.resize(want);
-  return buf_.data();
+uint8_t* Inflater::window_target(size_t cap) {
+  take_spare(win_, spares().win);
+  // History beyond kSlideAt moves back to its last 32 KiB: at most one
+  // byte moved per byte of output, as appending to a separate history did.
+  uint8_t* base = win_.empty() ? nullptr : win_.data() + kPad;
+  if (win_len_ > kSlideAt) {
+    std::memmove(base, base + win_len_ - kWindow, kWindow);
+    win_len_ = kWindow;
+  }
+  const size_t need = kPad + win_len_ + cap;
+  if (win_.size() < need)
+    win_.resize(std::max(need, std::min(2 * win_.size(), kPad + kSlideAt + cap)));
+  return win_.data() + kPad + win_len_;
 }
 
 Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* out_len) {
   deliver(out, out_len);
-  while (*out_len > 0 && !ended_ && pending() == 0) {
+  starved_ = false;
+  while (*out_len > 0 && !ended_ && pending() == 0 && !starved_) {
     const size_t in_before = *in_len, out_before = *out_len, carry_before = carry_.size();
     const Status s = step(in, in_len, out, out_len);
     if (s != Status::kOk) return s;
@@ -158,10 +183,9 @@ Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* 
     if (single_ && at_block_boundary()) break;  // one block per call
   }
   if (ended_ && pending() == 0) {
-    // A finished stream needs no target buffer; its history stays for
+    // A finished stream needs no room for targets; its history stays for
     // inflateGetDictionary, as zlib's window does.
-    give_back(buf_, spares().buf, kBufferMax);
-    pend_len_ = pend_pos_ = 0;
+    keep_only_history();
   }
   return Status::kOk;
 }
@@ -187,9 +211,27 @@ Status Inflater::step(const uint8_t** in, size_t* in_len, uint8_t** out, size_t*
         *in += *in_len;
         *in_len = 0;
         return Status::kOk;
-      case Verdict::kCommit:
+      case Verdict::kCommit: {
+        if (p.check_pad && !pad_unused(p, *in, *out, *out_len)) {
+          msg_ = "invalid distance too far back";
+          return Status::kDataError;
+        }
         commit(p, hb, in, in_len, out, out_len);
+        // Offered everything and stopped inside an item for lack of input:
+        // what is left has been seen to be too short, so it is kept for the
+        // next input instead of being offered again alone (two such
+        // fruitless requests per call were half the requests of 4 KiB
+        // streaming). A byte-count limit stops with more left than this.
+        const size_t left = carry_.size() + *in_len;
+        if (p.source == avail && job_->cc() == nx::kCcPartial && !ended_ && !single_ &&
+            left <= kStarvedMax) {
+          carry_.insert(carry_.end(), *in, *in + *in_len);
+          *in += *in_len;
+          *in_len = 0;
+          starved_ = true;
+        }
         return Status::kOk;
+      }
     }
   }
 }
@@ -222,7 +264,8 @@ JobStatus Inflater::submit(const Plan& p, const uint8_t* in, uint8_t* out, size_
   if (hb != hist && p.pad_front) hb += 16;
   *hb_out = hb;
   (void)out_len;  // the plan's cap is within it
-  uint8_t* target = p.direct ? out : target_buffer(p.cap);
+  // The window's target first: it may move the history.
+  uint8_t* target = p.direct ? out : window_target(p.cap);
   const size_t cap = p.cap;
   const size_t from_carry = std::min(p.source, carry_.size());
   const uint8_t* hist_at = win_.empty() ? nullptr : win_.data() + kPad + win_len_ - hb;
@@ -236,6 +279,38 @@ JobStatus Inflater::submit(const Plan& p, const uint8_t* in, uint8_t* out, size_
   return job_->run(started_ ? nx::kFcDecompressResume : nx::kFcDecompress);
 }
 
+// After a request with its short history padded has succeeded: whether
+// any of its output came from the pad, which would be a distance beyond
+// the start of the stream (zlib's "invalid distance too far back"). The
+// same request runs again with every pad byte changed: the output is the
+// same exactly when no byte of it depended on the pad. This costs one more
+// request, only when a distance reached into the first 15 bytes of a
+// stream's output or beyond (the trimmed history's cc 67), so that valid
+// streams stay on the accelerator and invalid ones still fail as in zlib.
+bool Inflater::pad_unused(const Plan& p, const uint8_t* in, uint8_t* out, size_t out_len) {
+  const size_t tpbc = job_->tpbc();
+  const uint8_t* first_out = p.direct ? out : win_.data() + kPad + win_len_;
+  const std::vector<uint8_t> first(first_out, first_out + tpbc);
+  uint8_t cpb_out[nx::kCpbResumeCopyBytes];
+  std::memcpy(cpb_out, job_->cpb().raw + nx::kCpbResumeCopyFrom, sizeof cpb_out);
+  std::memset(win_.data(), 0xff, kPad);
+  size_t hb = 0;
+  const JobStatus js = submit(p, in, out, out_len, &hb);
+  if (js == JobStatus::kTimeout && !p.direct) {
+    // As in classify: the window may still be written; the history goes on
+    // in a copy. (A false answer only sends the request to software.)
+    std::vector<uint8_t> copy(win_.begin(),
+                              win_.begin() + static_cast<ptrdiff_t>(kPad + win_len_));
+    hold(job_->abandoned(), std::move(win_));
+    win_ = std::move(copy);
+  }
+  std::memset(win_.data(), 0, kPad);
+  const uint8_t* again = p.direct ? out : win_.data() + kPad + win_len_;
+  return js == JobStatus::kComplete && !job_->terminated() && job_->tpbc() == tpbc &&
+         std::memcmp(job_->cpb().raw + nx::kCpbResumeCopyFrom, cpb_out, sizeof cpb_out) == 0 &&
+         std::memcmp(again, first.data(), tpbc) == 0;
+}
+
 Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t hb, Status* fail) {
   if (js == JobStatus::kFaultLimit && p->source > 1) {
     p->source = std::max<size_t>(1, p->source / 2);  // §8.7: fewer pages per request
@@ -245,9 +320,12 @@ Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t
     msg_ =
         js == JobStatus::kTimeout ? "accelerator request timed out" : "accelerator request failed";
     if (js == JobStatus::kTimeout && !p->direct) {
-      // The request may still write buf_: held until it is over.
-      hold(job_->abandoned(), std::move(buf_));
-      buf_ = {};
+      // The request may still write the window after the history: the
+      // window is held until it is over, and the history goes on in a copy.
+      std::vector<uint8_t> copy(win_.begin(),
+                                win_.begin() + static_cast<ptrdiff_t>(kPad + win_len_));
+      hold(job_->abandoned(), std::move(win_));
+      win_ = std::move(copy);
     }
     *fail = Status::kError;
     return Verdict::kFail;
@@ -282,8 +360,12 @@ Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t
         msg_ = "invalid code, block type or stored length";
         return Verdict::kFail;
       case nx::kCcDistance:
-        if (hb < history_len() && !exact_) {
-          p->pad_front = true;  // it may have reached into the trimmed bytes
+        if (hb < history_len()) {
+          // It may have reached into the trimmed bytes: padded, it gets
+          // them; with exact errors, a reach into the pad itself must then
+          // still be found (pad_unused).
+          p->pad_front = true;
+          p->check_pad = exact_;
           return Verdict::kRetry;
         }
         msg_ = "invalid distance too far back";
@@ -332,14 +414,17 @@ void Inflater::commit(const Plan& p, size_t hb, const uint8_t** in, size_t* in_l
     *in += u;
     *in_len -= u;
   }
-  const uint8_t* target = p.direct ? *out : buf_.data();
-  remember(target, tpbc);
   if (p.direct) {
+    remember(*out, tpbc);
     *out += tpbc;
     *out_len -= tpbc;
   } else {
-    pend_len_ = tpbc;  // delivered from buf_ itself before the next request
+    // Decoded in place after the history: it is history now, and is
+    // delivered from there before the next request.
+    pend_at_ = kPad + win_len_;
+    pend_len_ = tpbc;
     pend_pos_ = 0;
+    win_len_ += tpbc;
   }
   if (used && tpbc / used >= ratio_) ratio_ = std::min(kMaxRatio, tpbc / used + 1);
   // §5: the output quadwords are the next request's inputs.
@@ -423,10 +508,11 @@ std::unique_ptr<Inflater> Inflater::clone() const {
   c->single_ = single_;
   c->crc_ = crc_;
   c->adler_ = adler_;
-  c->win_ = win_;
+  c->win_.assign(win_.begin(), win_.begin() + static_cast<ptrdiff_t>(
+                                                  win_.empty() ? 0 : kPad + win_len_));
   c->win_len_ = win_len_;
   c->carry_ = carry_;
-  c->buf_.assign(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(pend_len_));
+  c->pend_at_ = pend_at_;
   c->pend_len_ = pend_len_;
   c->pend_pos_ = pend_pos_;
   c->ratio_ = ratio_;

@@ -107,6 +107,7 @@ class Inflater {
     size_t cap;      // target bytes the request may fill
     bool direct;     // target is the caller's buffer
     bool pad_front;  // short history padded instead of trimmed
+    bool check_pad;  // exact errors: prove that no output came from the pad
   };
   enum class Verdict { kCommit, kRetry, kNeedInput, kFail };
 
@@ -116,26 +117,30 @@ class Inflater {
   Verdict classify(JobStatus js, Plan* p, size_t avail, size_t hb, Status* fail);
   void commit(const Plan& p, size_t hb, const uint8_t** in, size_t* in_len, uint8_t** out,
               size_t* out_len);
+  bool pad_unused(const Plan& p, const uint8_t* in, uint8_t* out, size_t out_len);
   void remember(const uint8_t* p, size_t n);  // appends output to the history
   void deliver(uint8_t** out, size_t* out_len);
   size_t history_len() const;  // bytes the next request has as history
-  uint8_t* target_buffer(size_t want);
-  void release_buffers();  // target buffer and history, to the thread's spares
+  uint8_t* window_target(size_t cap);  // room for cap bytes right after the history
+  void keep_only_history();           // a finished stream: the window shrinks to it
+  void release_buffers();             // the window, to the thread's spares
 
   nxz_window* w_;
   const DriverConfig& cfg_;
   std::unique_ptr<Job> job_;
   bool started_ = false, ended_ = false, exact_ = false, single_ = false;
+  bool starved_ = false;  // this call's input is used up: wait for more
   uint32_t crc_ = 0, adler_ = 1;
-  // History: kPad bytes of zeros, then the output's last bytes (at most
-  // 64 KiB, trimmed to 32 KiB); grown to that only as output arrives.
+  // The window, as zlib's: kPad bytes of zeros, then the output's last
+  // win_len_ bytes (the history, trimmed back to 32 KiB from time to time),
+  // then, when the caller's space is small, a request's target: the engine
+  // decodes there with the history in front of it, in place. The output
+  // not yet delivered is win_[pend_at_ + pend_pos_ .. pend_at_ + pend_len_)
+  // (already counted in win_len_). Grown only as output arrives.
   std::vector<uint8_t> win_;
   size_t win_len_ = 0;
+  size_t pend_at_ = 0, pend_len_ = 0, pend_pos_ = 0;
   std::vector<uint8_t> carry_;  // input taken but not yet consumed by the engine
-  // Target when the caller's space is small; its first pend_len_ bytes are
-  // then output not yet delivered, from pend_pos_ on.
-  std::vector<uint8_t> buf_;
-  size_t pend_len_ = 0, pend_pos_ = 0;
   size_t ratio_ = 4;    // output/input estimate that sizes requests
   size_t max_request_;  // source bytes per request, history included
   const char* msg_ = "";

@@ -251,9 +251,11 @@ TEST(ZlibMemory, BytesPerOpenStream) {
     int rc;
     while ((rc = inflate(&s, Z_NO_FLUSH)) == Z_OK) s.avail_out = 16384;
     ASSERT_EQ(rc, Z_STREAM_END);
-    const size_t left = heap_in_use() - before;
-    std::printf("inflate, finished: %zu bytes kept\n", left);
-    EXPECT_LE(left, size_t{96} << 10);
+    // Signed: the stream may end up holding less than before it started
+    // (a window it took from the thread's spares and gave back).
+    const long long left = static_cast<long long>(heap_in_use()) - static_cast<long long>(before);
+    std::printf("inflate, finished: %lld bytes kept\n", left);
+    EXPECT_LE(left, 96ll << 10);
     inflateEnd(&s);
   }
 }

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
 #include "engine/inflate_driver.h"
+#include "nxz/stats.h"
 #include "support/test_support.h"
 
 namespace nxz::test {
@@ -170,6 +172,73 @@ TEST(Contract5History, DistanceBeforeTheStreamStartIsAnErrorInExactMode) {
       EXPECT_STREQ(inf.message(), "invalid distance too far back");
     }
   }
+  nxz_accel_close(w);
+}
+
+// The valid counterpart: a distance that reaches exactly the first byte of
+// the output, met by a request whose history is trimmed to whole
+// quadwords. The padded retry must prove that no output came from the pad
+// and decode it on the accelerator, not fail it (which sent every such
+// stream to software for its whole rest).
+TEST(Contract5History, DistanceToTheStreamStartDecodesInExactMode) {
+  nxz_window* w = open_window();
+  for (size_t lead = 1; lead < 40; ++lead) {
+    const Bytes raw = too_far(lead, 0);
+    engine::Inflater inf(w);
+    inf.set_exact_errors(true);
+    Bytes out(1000);
+    const uint8_t* ip = raw.data();
+    uint8_t* op = out.data();
+    size_t ol = out.size();
+    engine::Status st = engine::Status::kOk;
+    for (size_t i = 0; i < raw.size() && st == engine::Status::kOk; ++i) {
+      size_t il = 1;
+      st = inf.run(&ip, &il, &op, &ol);
+    }
+    ASSERT_EQ(st, engine::Status::kOk) << "lead " << lead << ": " << inf.message();
+    EXPECT_TRUE(inf.done()) << "lead " << lead;
+    EXPECT_EQ(Bytes(out.data(), op), Bytes(lead + 3, 'a')) << "lead " << lead;
+  }
+  nxz_accel_close(w);
+}
+
+// Input handed over 4 KiB at a time: a request that was offered all of it
+// and stopped inside an item leaves a few bytes that it has seen to be too
+// short; they wait for the next input instead of being offered alone again
+// (two fruitless requests per call before). About one request per call.
+TEST(InflaterRequests, ShortLeftoversWaitForMoreInput) {
+  nxz_window* w = open_window();
+  const Bytes text = corpus("lcet10.txt");
+  ASSERT_FALSE(text.empty());
+  const Bytes z = raw_deflate(text, 6);
+  nxz_stats before{}, after{};
+  nxz_stats_get(&before);
+  engine::Inflater inf(w);
+  Bytes out(text.size() + 16);
+  // As zlib's callers do: more input only once all given is taken.
+  const uint8_t* ip = z.data();
+  size_t il = 0, in_pos = 0, done = 0, refills = 0;
+  for (int guard = 0; guard < 1000000 && !inf.done(); ++guard) {
+    if (il == 0 && in_pos < z.size()) {
+      ip = z.data() + in_pos;
+      il = std::min<size_t>(4096, z.size() - in_pos);
+      in_pos += il;
+      ++refills;
+    }
+    uint8_t* op = out.data() + done;
+    size_t ol = std::min<size_t>(4096, out.size() - done);
+    const size_t ol_before = ol;
+    ASSERT_EQ(inf.run(&ip, &il, &op, &ol), engine::Status::kOk) << inf.message();
+    done += ol_before - ol;
+  }
+  ASSERT_TRUE(inf.done());
+  out.resize(done);
+  EXPECT_EQ(out, text);
+  nxz_stats_get(&after);
+  const uint64_t requests = after.jobs - before.jobs;
+  std::printf("%zu inputs of 4 KiB, %llu requests\n", refills,
+              static_cast<unsigned long long>(requests));
+  EXPECT_LE(requests, refills + 4);
   nxz_accel_close(w);
 }
 
