@@ -72,12 +72,15 @@ inline __attribute__((always_inline)) FastLoopEnd fast_loop_body(
   // literal and the next lookup. Refills only add bits above those held, so
   // a fetched entry stays valid across one.
   if (br.next > in_limit) return FastLoopEnd::kNoRoom;
+  // The oldest byte a distance may reach, so that the check is one compare.
+  const uint8_t* const window_start = out - hist_len;
   br.refill_fast();
   uint32_t e = litlen[br.buf & kLitLenMask];
   while (br.next <= in_limit && op < out_limit) {
     br.refill_fast();
     if (e & kLiteral) {
-      // Literals come in runs: take two per refill.
+      // Literals come in runs: take up to three per refill (3 x 15 bits
+      // leave 11 for the next lookup).
       br.consume(bits(e));
       *op++ = static_cast<uint8_t>(value(e));
       e = litlen[br.buf & kLitLenMask];
@@ -85,39 +88,50 @@ inline __attribute__((always_inline)) FastLoopEnd fast_loop_body(
         br.consume(bits(e));
         *op++ = static_cast<uint8_t>(value(e));
         e = litlen[br.buf & kLitLenMask];
+        if (e & kLiteral) {
+          br.consume(bits(e));
+          *op++ = static_cast<uint8_t>(value(e));
+          e = litlen[br.buf & kLitLenMask];
+        }
         continue;
       }
     }
-    if (e & kSubtable) {
-      br.consume(bits(e));
-      e = litlen[value(e) + br.peek(subtable_bits(e))];
-      if (e & kLiteral) {
+    // One test for the rare entries: a subtable link, end of block, or an
+    // undefined code.
+    if (e & (kSubtable | kSpecial)) [[unlikely]] {
+      if (e & kSubtable) {
         br.consume(bits(e));
-        *op++ = static_cast<uint8_t>(value(e));
-        e = litlen[br.buf & kLitLenMask];
-        continue;
+        e = litlen[value(e) + br.peek(subtable_bits(e))];
+        if (e & kLiteral) {
+          br.consume(bits(e));
+          *op++ = static_cast<uint8_t>(value(e));
+          e = litlen[br.buf & kLitLenMask];
+          continue;
+        }
       }
-    }
-    if (e & kSpecial) {
-      if (e & kEndOfBlock) {
-        br.consume(bits(e));
-        return FastLoopEnd::kEndOfBlock;
+      if (e & kSpecial) {
+        if (e & kEndOfBlock) {
+          br.consume(bits(e));
+          return FastLoopEnd::kEndOfBlock;
+        }
+        return FastLoopEnd::kUndefinedCode;
       }
-      return FastLoopEnd::kUndefinedCode;
     }
     const size_t length = value_with_extra(e, br.buf);
     br.consume(bits(e));
     br.refill_fast();
 
     e = dist[br.buf & kDistMask];
-    if (e & kSubtable) {
-      br.consume(bits(e));
-      e = dist[value(e) + br.peek(subtable_bits(e))];
+    if (e & (kSubtable | kUndefined)) [[unlikely]] {
+      if (e & kSubtable) {
+        br.consume(bits(e));
+        e = dist[value(e) + br.peek(subtable_bits(e))];
+      }
+      if (e & kUndefined) return FastLoopEnd::kUndefinedCode;
     }
-    if (e & kUndefined) return FastLoopEnd::kUndefinedCode;
     const size_t distance = value_with_extra(e, br.buf);
     br.consume(bits(e));
-    if (distance > size_t(op - out) + hist_len) return FastLoopEnd::kDistanceTooFar;
+    if (distance > size_t(op - window_start)) return FastLoopEnd::kDistanceTooFar;
     e = litlen[br.buf & kLitLenMask];  // overlaps the lookup with the copy
     copy_match_fast(op, distance, length);
     op += length;

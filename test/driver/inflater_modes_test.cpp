@@ -148,6 +148,23 @@ Bytes too_far(size_t lead, uint32_t extra) {
   return raw;
 }
 
+// Decodes `raw` in exact mode one input byte at a time, so that later
+// requests resume with a short history; the output so far in *out.
+engine::Status run_exact_bytewise(engine::Inflater& inf, const Bytes& raw, Bytes* out) {
+  inf.set_exact_errors(true);
+  out->assign(1000, 0);
+  const uint8_t* ip = raw.data();
+  uint8_t* op = out->data();
+  size_t ol = out->size();
+  engine::Status st = engine::Status::kOk;
+  for (size_t i = 0; i < raw.size() && st == engine::Status::kOk; ++i) {
+    size_t il = 1;
+    st = inf.run(&ip, &il, &op, &ol);
+  }
+  out->resize(static_cast<size_t>(op - out->data()));
+  return st;
+}
+
 // §5: the history a resume gets is the output so far; when that is not a
 // whole number of quadwords, a distance just before the stream's start
 // must not decode as the padding's zeros. Exact mode reports it.
@@ -157,17 +174,8 @@ TEST(Contract5History, DistanceBeforeTheStreamStartIsAnErrorInExactMode) {
     for (uint32_t extra = 1; extra < 17; ++extra) {
       const Bytes raw = too_far(lead, extra);
       engine::Inflater inf(w);
-      inf.set_exact_errors(true);
-      Bytes out(1000);
-      // One byte at a time: later requests resume with a short history.
-      const uint8_t* ip = raw.data();
-      uint8_t* op = out.data();
-      size_t ol = out.size();
-      engine::Status st = engine::Status::kOk;
-      for (size_t i = 0; i < raw.size() && st == engine::Status::kOk; ++i) {
-        size_t il = 1;
-        st = inf.run(&ip, &il, &op, &ol);
-      }
+      Bytes out;
+      const engine::Status st = run_exact_bytewise(inf, raw, &out);
       EXPECT_EQ(st, engine::Status::kDataError) << "lead " << lead << " extra " << extra;
       EXPECT_STREQ(inf.message(), "invalid distance too far back");
     }
@@ -185,19 +193,11 @@ TEST(Contract5History, DistanceToTheStreamStartDecodesInExactMode) {
   for (size_t lead = 1; lead < 40; ++lead) {
     const Bytes raw = too_far(lead, 0);
     engine::Inflater inf(w);
-    inf.set_exact_errors(true);
-    Bytes out(1000);
-    const uint8_t* ip = raw.data();
-    uint8_t* op = out.data();
-    size_t ol = out.size();
-    engine::Status st = engine::Status::kOk;
-    for (size_t i = 0; i < raw.size() && st == engine::Status::kOk; ++i) {
-      size_t il = 1;
-      st = inf.run(&ip, &il, &op, &ol);
-    }
-    ASSERT_EQ(st, engine::Status::kOk) << "lead " << lead << ": " << inf.message();
+    Bytes out;
+    ASSERT_EQ(run_exact_bytewise(inf, raw, &out), engine::Status::kOk)
+        << "lead " << lead << ": " << inf.message();
     EXPECT_TRUE(inf.done()) << "lead " << lead;
-    EXPECT_EQ(Bytes(out.data(), op), Bytes(lead + 3, 'a')) << "lead " << lead;
+    EXPECT_EQ(out, Bytes(lead + 3, 'a')) << "lead " << lead;
   }
   nxz_accel_close(w);
 }
