@@ -37,8 +37,9 @@ Progress::~Progress() {
 void Progress::update(uint64_t in, uint64_t out) {
   if (!enabled_ || in < kLargeInput) return;
   const auto now = std::chrono::steady_clock::now();
-  // A few redraws a second are enough to look alive and cost nothing.
-  if (now - last_ < std::chrono::milliseconds(250)) return;
+  // Drawn as soon as the input is large, then a few times a second: enough
+  // to look alive, at no cost (a fast run of a large file still shows it).
+  if (g_line_shown && now - last_ < std::chrono::milliseconds(250)) return;
   last_ = now;
   const double secs = std::chrono::duration<double>(now - start_).count();
   const double rate = secs > 0 ? static_cast<double>(in) / secs : 0;
