@@ -8,10 +8,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <thread>
 
 #include "config/config.h"
 #include "engine/deflate_driver.h"
+#include "engine/dht_builder.h"
+#include "engine/job.h"
 #include "engine/inflate_driver.h"
 #include "nxz/emulated.h"
 #include "nxz/stats.h"
@@ -110,6 +113,55 @@ TEST(DriverEffort, FastWindowCompressesTheSameRequestsGreedily) {
   bad.effort = 2;
   nxz_window* w = nullptr;
   EXPECT_EQ(nxz_accel_open(NXZ_BACKEND_EMULATED, &bad, &w), -EINVAL);
+}
+
+// A first request of up to 32 KiB is coded with a table built from its own
+// symbol counts (the sample is the whole block), as small one-shot calls
+// need: the Deflater's block is byte for byte the DHT job a caller would
+// build by hand from a count job over the same bytes.
+TEST(DriverTables, SmallFirstBlockUsesItsOwnCounts) {
+  nxz_emu_config cfg{};
+  cfg.synchronous = 1;
+  cfg.faults = "";
+  nxz_window* w = nullptr;
+  ASSERT_EQ(nxz_accel_open(NXZ_BACKEND_EMULATED, &cfg, &w), 0);
+  const Bytes text = nxz::test::corpus("alice29.txt");
+  ASSERT_GT(text.size(), 40000u);
+  for (size_t n : {size_t{5000}, size_t{20000}, size_t{32768}}) {
+    SCOPED_TRACE(n);
+    // By hand: counts of the block, a covering table, one final DHT job.
+    nxz::engine::Job job(w);
+    Bytes scratch(nxz::engine::deflate_bound(n) + 1024);
+    const nxz::engine::Piece src{text.data(), n};
+    const nxz::engine::Piece dst{scratch.data(), scratch.size()};
+    job.set_source(&src, 1);
+    job.set_target(&dst, 1);
+    ASSERT_EQ(job.run(nx::kFcCompressFhtCount), nxz::engine::JobStatus::kComplete);
+    uint32_t lit[nxz::engine::kLitLenSymbols], dist[nxz::engine::kDistSymbols];
+    for (int i = 0; i < nxz::engine::kLitLenSymbols; ++i) lit[i] = job.cpb().out_lzcount(i);
+    for (int i = 0; i < nxz::engine::kDistSymbols; ++i)
+      dist[i] = job.cpb().out_lzcount(nxz::engine::kLitLenSymbols + i);
+    const nxz::engine::Dht table = nxz::engine::build_dht(lit, dist, true);
+    std::memcpy(job.cpb().in_dht_mut(), table.bits, sizeof table.bits);
+    job.cpb().set_in_dhtlen(table.nbits);
+    job.set_source(&src, 1);
+    job.set_target(&dst, 1);
+    ASSERT_EQ(job.run(nx::kFcCompressDhtCount), nxz::engine::JobStatus::kComplete);
+    ASSERT_EQ(job.cc(), 0);
+    Bytes want(scratch.begin(), scratch.begin() + job.tpbc());
+    if (const uint32_t tebc = job.cpb().out_tebc())
+      want.back() &= static_cast<uint8_t>((1u << tebc) - 1);
+
+    Deflater d(w, true);
+    Bytes got(nxz::engine::deflate_bound(n) + 64);
+    size_t took = 0, made = 0;
+    ASSERT_EQ(d.compress(nullptr, 0, text.data(), n, true, got.data(), got.size(), &took, &made),
+              Status::kOk);
+    ASSERT_EQ(took, n);
+    got.resize(made);
+    EXPECT_EQ(got, want);
+  }
+  nxz_accel_close(w);
 }
 
 TEST(DriverBackend, AutoMeansTheConfiguredBackend) {
