@@ -57,7 +57,6 @@ class SymbolWriter {
   uint32_t* counts_;
 };
 
-
 // One step of the LZ77 parse at p: a literal, or a match possibly preceded
 // by literals. Greedy with one-step lazy evaluation: a match shorter than
 // kLazyBelow is given up for a literal when the next position starts a
@@ -227,8 +226,7 @@ bool uses_missing_code(const uint32_t* counts, const EncodeTables& t) {
 }
 
 template <class View, bool kCount>
-void compress_with(const DeflateInput& in, const EncodeTables& t, BitWriter& w,
-                   uint32_t* counts) {
+void compress_with(const DeflateInput& in, const EncodeTables& t, BitWriter& w, uint32_t* counts) {
   if (in.len > 0) {
     const size_t total = in.hist_len + in.len;
     const size_t hash_end = total >= kMinMatch ? total - kMinMatch + 1 : 0;

@@ -237,8 +237,7 @@ Completion run_decompress(Job& j) {
     if (window && !copy_range(j.src, hist - window, window, in.out - window, j.probe, &j.st))
       return {};
   }
-  const uint8_t* data =
-      gather(j.src, hist, j.src.total - hist, j.probe, &t_scratch.source, &j.st);
+  const uint8_t* data = gather(j.src, hist, j.src.total - hist, j.probe, &t_scratch.source, &j.st);
   if (!data) return {};
   in.src = data;
   in.src_len = j.src.total - hist;

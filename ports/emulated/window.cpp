@@ -204,8 +204,8 @@ int nxz::port::emulated_open(const nxz_emu_config* emu, nxz_window** out) {
   st.engine.limit_low = cfg.limit_low;
   st.engine.priority_queued = cfg.priority_queued != 0;
   if (cfg.dde_limit) st.engine.dde_limit = cfg.dde_limit;
-  st.engine.effort =
-      cfg.effort == NXZ_EMU_EFFORT_FAST ? nxz::emu::MatchEffort::kFast : nxz::emu::MatchEffort::kLazy;
+  st.engine.effort = cfg.effort == NXZ_EMU_EFFORT_FAST ? nxz::emu::MatchEffort::kFast
+                                                       : nxz::emu::MatchEffort::kLazy;
   if (cfg.credits) st.credits = cfg.credits;
   if (cfg.stuck_warn_ms) st.stuck_warn_ms = cfg.stuck_warn_ms;
   st.fault_seed = cfg.fault_seed;

@@ -107,8 +107,8 @@ nxz_window* make_proxy(Effort effort) {
 void api_window_retire(const engine::AbandonedRef& request, Effort effort) {
   config::log(config::LogLevel::kInfo, "a request timed out: its window is retired");
   // A fast-effort request on NX ran on the default window (thread_window).
-  ThreadWindow& t = effort == Effort::kFast && !slot(Effort::kFast).w ? slot(Effort::kDefault)
-                                                                       : slot(effort);
+  ThreadWindow& t =
+      effort == Effort::kFast && !slot(Effort::kFast).w ? slot(Effort::kDefault) : slot(effort);
   if (nxz_window* w = t.w) engine::when_over(request, [w] { nxz_accel_close(w); });
   t.w = nullptr;
   t.epoch = 0;

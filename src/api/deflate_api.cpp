@@ -631,8 +631,8 @@ int deflateParams(z_streamp strm, int level, int strategy) {
     return nxz::api::soft_zlib()->deflateParams(&s->inner, level, strategy);
   }
   if (!s->soft && to_engine) {
-    s->eng = std::make_unique<nxz::engine::Deflater>(nxz::api::api_window(effort),
-                                                     strategy != Z_FIXED);
+    s->eng =
+        std::make_unique<nxz::engine::Deflater>(nxz::api::api_window(effort), strategy != Z_FIXED);
     return Z_OK;
   }
   if (!s->soft) return nxz::api::switch_to_soft(*s) ? Z_OK : Z_MEM_ERROR;

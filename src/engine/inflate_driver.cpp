@@ -91,6 +91,21 @@ void Inflater::keep_only_history() {
   pend_at_ = pend_len_ = pend_pos_ = 0;
 }
 
+void Inflater::abandon_window() {
+  // A request that timed out may still write the window after the
+  // history: the window is held until it is over, and the history goes on
+  // in a copy.
+  std::vector<uint8_t> copy(win_.begin(), win_.begin() + static_cast<ptrdiff_t>(kPad + win_len_));
+  hold(job_->abandoned(), std::move(win_));
+  win_ = std::move(copy);
+}
+
+void Inflater::take_all_input(const uint8_t** in, size_t* in_len) {
+  carry_.insert(carry_.end(), *in, *in + *in_len);
+  *in += *in_len;
+  *in_len = 0;
+}
+
 size_t Inflater::spare_bytes_for_testing() { return spares().win.size(); }
 
 void Inflater::reset() {
@@ -207,9 +222,7 @@ Status Inflater::step(const uint8_t** in, size_t* in_len, uint8_t** out, size_t*
         return fail;
       case Verdict::kNeedInput:
         // Everything offered is one incomplete item: keep it for later.
-        carry_.insert(carry_.end(), *in, *in + *in_len);
-        *in += *in_len;
-        *in_len = 0;
+        take_all_input(in, in_len);
         return Status::kOk;
       case Verdict::kCommit: {
         if (p.check_pad && !pad_unused(p, *in, *out, *out_len)) {
@@ -225,9 +238,7 @@ Status Inflater::step(const uint8_t** in, size_t* in_len, uint8_t** out, size_t*
         const size_t left = carry_.size() + *in_len;
         if (p.source == avail && job_->cc() == nx::kCcPartial && !ended_ && !single_ &&
             left <= kStarvedMax) {
-          carry_.insert(carry_.end(), *in, *in + *in_len);
-          *in += *in_len;
-          *in_len = 0;
+          take_all_input(in, in_len);
           starved_ = true;
         }
         return Status::kOk;
@@ -296,14 +307,8 @@ bool Inflater::pad_unused(const Plan& p, const uint8_t* in, uint8_t* out, size_t
   std::memset(win_.data(), 0xff, kPad);
   size_t hb = 0;
   const JobStatus js = submit(p, in, out, out_len, &hb);
-  if (js == JobStatus::kTimeout && !p.direct) {
-    // As in classify: the window may still be written; the history goes on
-    // in a copy. (A false answer only sends the request to software.)
-    std::vector<uint8_t> copy(win_.begin(),
-                              win_.begin() + static_cast<ptrdiff_t>(kPad + win_len_));
-    hold(job_->abandoned(), std::move(win_));
-    win_ = std::move(copy);
-  }
+  // (A false answer below only sends the request to software.)
+  if (js == JobStatus::kTimeout && !p.direct) abandon_window();
   std::memset(win_.data(), 0, kPad);
   const uint8_t* again = p.direct ? out : win_.data() + kPad + win_len_;
   return js == JobStatus::kComplete && !job_->terminated() && job_->tpbc() == tpbc &&
@@ -319,14 +324,7 @@ Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t
   if (js != JobStatus::kComplete) {
     msg_ =
         js == JobStatus::kTimeout ? "accelerator request timed out" : "accelerator request failed";
-    if (js == JobStatus::kTimeout && !p->direct) {
-      // The request may still write the window after the history: the
-      // window is held until it is over, and the history goes on in a copy.
-      std::vector<uint8_t> copy(win_.begin(),
-                                win_.begin() + static_cast<ptrdiff_t>(kPad + win_len_));
-      hold(job_->abandoned(), std::move(win_));
-      win_ = std::move(copy);
-    }
+    if (js == JobStatus::kTimeout && !p->direct) abandon_window();
     *fail = Status::kError;
     return Verdict::kFail;
   }
@@ -508,8 +506,8 @@ std::unique_ptr<Inflater> Inflater::clone() const {
   c->single_ = single_;
   c->crc_ = crc_;
   c->adler_ = adler_;
-  c->win_.assign(win_.begin(), win_.begin() + static_cast<ptrdiff_t>(
-                                                  win_.empty() ? 0 : kPad + win_len_));
+  c->win_.assign(win_.begin(),
+                 win_.begin() + static_cast<ptrdiff_t>(win_.empty() ? 0 : kPad + win_len_));
   c->win_len_ = win_len_;
   c->carry_ = carry_;
   c->pend_at_ = pend_at_;

@@ -120,10 +120,12 @@ class Inflater {
   bool pad_unused(const Plan& p, const uint8_t* in, uint8_t* out, size_t out_len);
   void remember(const uint8_t* p, size_t n);  // appends output to the history
   void deliver(uint8_t** out, size_t* out_len);
-  size_t history_len() const;  // bytes the next request has as history
+  size_t history_len() const;          // bytes the next request has as history
   uint8_t* window_target(size_t cap);  // room for cap bytes right after the history
-  void keep_only_history();           // a finished stream: the window shrinks to it
-  void release_buffers();             // the window, to the thread's spares
+  void keep_only_history();            // a finished stream: the window shrinks to it
+  void abandon_window();               // after a timeout into it: held, the history copied
+  void take_all_input(const uint8_t** in, size_t* in_len);  // into carry_
+  void release_buffers();                                   // the window, to the thread's spares
 
   nxz_window* w_;
   const DriverConfig& cfg_;
@@ -141,8 +143,8 @@ class Inflater {
   size_t win_len_ = 0;
   size_t pend_at_ = 0, pend_len_ = 0, pend_pos_ = 0;
   std::vector<uint8_t> carry_;  // input taken but not yet consumed by the engine
-  size_t ratio_ = 4;    // output/input estimate that sizes requests
-  size_t max_request_;  // source bytes per request, history included
+  size_t ratio_ = 4;            // output/input estimate that sizes requests
+  size_t max_request_;          // source bytes per request, history included
   const char* msg_ = "";
 };
 

@@ -27,13 +27,10 @@ struct Stream {
 
 TEST(ZlibDeflate, ParamsMidStreamKeepEveryPart) {
   const Bytes a = text_bytes(100000, 31), b = random_bytes(50000, 32), c = text_bytes(70000, 33);
-  const int plans[][2] = {{6, Z_DEFAULT_STRATEGY},
-                          {1, Z_DEFAULT_STRATEGY},  // the fast effort's window
-                          {0, Z_DEFAULT_STRATEGY},
-                          {1, Z_HUFFMAN_ONLY},
-                          {9, Z_FIXED},
-                          {6, Z_RLE},
-                          {6, Z_DEFAULT_STRATEGY}};
+  const int plans[][2] = {
+      {6, Z_DEFAULT_STRATEGY}, {1, Z_DEFAULT_STRATEGY},  // the fast effort's window
+      {0, Z_DEFAULT_STRATEGY}, {1, Z_HUFFMAN_ONLY},     {9, Z_FIXED}, {6, Z_RLE},
+      {6, Z_DEFAULT_STRATEGY}};
   for (const auto& p1 : plans) {
     for (const auto& p2 : plans) {
       Stream st;

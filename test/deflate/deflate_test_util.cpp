@@ -1,9 +1,9 @@
-#include <atomic>
 #include "deflate/deflate_test_util.h"
 
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 

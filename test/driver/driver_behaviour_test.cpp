@@ -14,8 +14,8 @@
 #include "config/config.h"
 #include "engine/deflate_driver.h"
 #include "engine/dht_builder.h"
-#include "engine/job.h"
 #include "engine/inflate_driver.h"
+#include "engine/job.h"
 #include "nxz/emulated.h"
 #include "nxz/stats.h"
 #include "support/test_support.h"
@@ -88,9 +88,9 @@ TEST(DriverEffort, FastWindowCompressesTheSameRequestsGreedily) {
     size_t took = 0, made = 0;
     {
       Deflater d(w, dynamic);
-      EXPECT_EQ(d.compress(nullptr, 0, text.data(), text.size(), true, c.data(), c.size(), &took,
-                           &made),
-                Status::kOk);
+      EXPECT_EQ(
+          d.compress(nullptr, 0, text.data(), text.size(), true, c.data(), c.size(), &took, &made),
+          Status::kOk);
     }
     nxz_accel_close(w);
     EXPECT_EQ(took, text.size());

@@ -351,8 +351,8 @@ bool write_plot(const std::string& path, const Report& r) {
   for (const char* note :
        {"labels: -N is the level; nxz:", "fht = one engine job,", "fht+drv, dht = request driver",
         "(fixed, dynamic tables),", "api = zlib API, one call,", "stream N = zlib API with",
-        "N-byte buffers; the emulated", "engine matches with a fast", "effort at levels 1-3, a lazy",
-        "one at 4-9; decoding zlib-6 = nxz",
+        "N-byte buffers; the emulated", "engine matches with a fast",
+        "effort at levels 1-3, a lazy", "one at 4-9; decoding zlib-6 = nxz",
         "inflating zlib -6's streams"}) {
     std::fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" font-size=\"11\" fill=\"#444\">%s</text>\n",
                  kRight + 20, ly, xml(note).c_str());
