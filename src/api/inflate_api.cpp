@@ -208,7 +208,10 @@ bool output_covers_input(z_streamp strm) {
   return strm->avail_in && i + strm->avail_in > o && i < o + strm->avail_out;
 }
 
-Body engine_body(InflateState& s, int* ret) {
+// Z_BLOCK on the accelerator: single-block requests, and a stop where a
+// block ends once its output is delivered, with zlib's data_type (the bits
+// of the last byte read that follow the block, 64 after the final block).
+Body engine_body(InflateState& s, int flush, int* ret) {
   z_streamp strm = s.strm;
   s.body_started = true;
   if (output_covers_input(strm)) {
@@ -219,15 +222,22 @@ Body engine_body(InflateState& s, int* ret) {
   size_t in_len = strm->avail_in;
   uint8_t* out = strm->next_out;
   size_t out_len = strm->avail_out;
+  const bool block = flush == Z_BLOCK || flush == Z_TREES;
+  s.eng->set_single_block(block);
   const engine::Status st = s.eng->run(&in, &in_len, &out, &out_len);
   consume(strm, in - strm->next_in);
   produced(s, strm->next_out, out - strm->next_out);
   strm->next_out = out;
   strm->avail_out = static_cast<uInt>(out_len);
   if (st == engine::Status::kOk) {
+    if (s.eng->stopped_after_block()) {
+      s.stop_type = 128 + s.eng->stop_bits();
+      return Body::kStop;
+    }
     if (!s.eng->done()) return Body::kMore;
     s.pre.assign(s.eng->leftover(), s.eng->leftover() + s.eng->leftover_len());
     s.pre_pos = 0;
+    if (block) s.stop_type = 192 + s.eng->stop_bits();  // zlib stops before the trailer
     return Body::kEnd;
   }
   // A corrupt stream (or a failed accelerator): software decodes the rest
@@ -254,8 +264,8 @@ bool start_body(InflateState& s, int flush) {
   s.body_started = false;
   s.pre.clear();
   s.pre_pos = 0;
-  const bool fine_stops = flush == Z_BLOCK || flush == Z_TREES;
-  if ((!fine_stops || !soft_zlib()) && body_can_use_engine(s)) {
+  // Z_TREES stops after block headers too, which requests cannot.
+  if ((flush != Z_TREES || !soft_zlib()) && body_can_use_engine(s)) {
     if (!s.eng) s.eng = std::make_unique<engine::Inflater>(api_window());
     s.eng->reset();
     s.eng->set_exact_errors(true);
@@ -448,15 +458,17 @@ int run(InflateState& s, int flush) {
         break;
       case Mode::kBody: {
         int ret = Z_OK;
-        // Fine-grained stops are the software decoder's.
-        if (!s.soft && (flush == Z_BLOCK || flush == Z_TREES) && !to_soft(s))
+        // Stops after block headers are the software decoder's, once the
+        // accelerator has delivered the block it ended (and stopped there).
+        if (!s.soft && flush == Z_TREES && !(s.eng && s.eng->block_end_pending()) && !to_soft(s))
           return soft_missing(s);
         const bool was_soft = s.soft;
-        const Body b = s.soft ? soft_body(s, flush, &ret) : engine_body(s, &ret);
+        const Body b = s.soft ? soft_body(s, flush, &ret) : engine_body(s, flush, &ret);
         if (b == Body::kError) return ret;
         if (b == Body::kEnd) {
           s.mode = Mode::kTrailer;
           field_done(s, 0);
+          if (s.stop_type >= 0) return Z_OK;
           break;
         }
         if (b == Body::kStop) return Z_OK;
@@ -555,6 +567,7 @@ int inflate(z_streamp strm, int flush) {
   InflateState* s = nxz::api::get(strm);
   if (!s || !strm->next_out || (!strm->next_in && strm->avail_in)) return Z_STREAM_ERROR;
   const uLong in0 = strm->total_in, out0 = strm->total_out;
+  s->stop_type = -1;
   int ret;
   try {
     ret = nxz::api::run(*s, flush);
@@ -582,11 +595,12 @@ int inflate(z_streamp strm, int flush) {
       if (!s->body_started)
         strm->data_type = 128;
       else if (!s->soft)
-        strm->data_type = 0;
+        strm->data_type = s->eng && s->eng->in_final_block() ? 64 : 0;
       break;
     default:
       break;
   }
+  if (s->stop_type >= 0) strm->data_type = s->stop_type;
   // zlib returns Z_NEED_DICT before counting the header it consumed.
   if (ret == Z_NEED_DICT) strm->total_in = in0;
   // zlib: no progress, or Z_FINISH without the end, is Z_BUF_ERROR.

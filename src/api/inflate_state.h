@@ -3,8 +3,9 @@
 // two decoders for the DEFLATE data: the accelerator's (through the request
 // driver) or the private software zlib's, started from exactly where the
 // accelerator stopped (engine::Inflater::handoff). Every error and every
-// fine-grained stop (Z_BLOCK, Z_TREES, inflatePrime, inflateSync, a window
-// below 32 KiB) is the software decoder's, so it is zlib's own.
+// fine-grained stop (Z_TREES, inflatePrime, inflateSync, a window below
+// 32 KiB) is the software decoder's, so it is zlib's own; Z_BLOCK's stops
+// at block ends are the accelerator's single-block requests.
 #pragma once
 
 #include <memory>
@@ -51,6 +52,7 @@ struct InflateState {
   size_t pre_pos = 0;
   bool header_done = false;
   bool sync_raw = false;  // after inflateSync before a header: no trailer
+  int stop_type = -1;     // this call's data_type when the accelerator stopped after a block
 };
 
 }  // namespace nxz::api

@@ -109,7 +109,7 @@ void Inflater::take_all_input(const uint8_t** in, size_t* in_len) {
 size_t Inflater::spare_bytes_for_testing() { return spares().win.size(); }
 
 void Inflater::reset() {
-  started_ = ended_ = false;
+  started_ = ended_ = block_end_ = stopped_ = false;
   crc_ = 0;
   adler_ = 1;
   // A finished stream keeps no buffers: servers hold many idle streams.
@@ -129,6 +129,27 @@ void Inflater::set_history(const uint8_t* p, size_t n) {
   cpb.set_in_histlen_subc(0, 0);
   cpb.set_in_sfbt_rembytecnt(nx::kSfbtHeader, 0);
   started_ = true;
+}
+
+void Inflater::stop_after_block(const uint8_t** in, size_t* in_len) {
+  block_end_ = false;
+  stopped_ = true;
+  // zlib has read the byte that holds the block's last bits: so is it
+  // taken here, and the next request starts from it.
+  if (job_->cpb().in_subc() && carry_.empty() && *in_len) {
+    carry_.push_back(**in);
+    ++*in;
+    --*in_len;
+  }
+}
+
+int Inflater::stop_bits() const {
+  if (!started_ || !(ended_ || at_block_boundary())) return 0;
+  return static_cast<int>(job_->cpb().in_subc());
+}
+
+bool Inflater::in_final_block() const {
+  return started_ && !ended_ && (job_->cpb().in_sfbt() & nx::kSfbtBfinal);
 }
 
 bool Inflater::at_block_boundary() const {
@@ -186,7 +207,12 @@ uint8_t* Inflater::window_target(size_t cap) {
 
 Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* out_len) {
   deliver(out, out_len);
-  starved_ = false;
+  starved_ = stopped_ = false;
+  if (!single_) block_end_ = false;
+  if (block_end_) {  // a block ended in an earlier call: stop once its output is out
+    if (pending() == 0) stop_after_block(in, in_len);
+    return Status::kOk;
+  }
   while (*out_len > 0 && !ended_ && pending() == 0 && !starved_) {
     const size_t in_before = *in_len, out_before = *out_len, carry_before = carry_.size();
     const Status s = step(in, in_len, out, out_len);
@@ -194,8 +220,11 @@ Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* 
     deliver(out, out_len);
     if (*in_len == in_before && *out_len == out_before && carry_.size() == carry_before &&
         pending() == 0)
-      break;                                    // needs more input
-    if (single_ && at_block_boundary()) break;  // one block per call
+      break;  // needs more input
+    if (block_end_) {
+      if (pending() == 0) stop_after_block(in, in_len);
+      break;
+    }
   }
   if (ended_ && pending() == 0) {
     // A finished stream needs no room for targets; its history stays for
@@ -236,7 +265,7 @@ Status Inflater::step(const uint8_t** in, size_t* in_len, uint8_t** out, size_t*
         // fruitless requests per call were half the requests of 4 KiB
         // streaming). A byte-count limit stops with more left than this.
         const size_t left = carry_.size() + *in_len;
-        if (p.source == avail && job_->cc() == nx::kCcPartial && !ended_ && !single_ &&
+        if (p.source == avail && job_->cc() == nx::kCcPartial && !ended_ && !block_end_ &&
             left <= kStarvedMax) {
           take_all_input(in, in_len);
           starved_ = true;
@@ -380,10 +409,13 @@ Inflater::Verdict Inflater::classify(JobStatus js, Plan* p, size_t avail, size_t
   }
   const nx::Cpb& cpb = job_->cpb();
   const bool final_done = cc == nx::kCcSuccess || cpb.out_sfbt() == nx::kSfbtFinalDone;
-  const size_t unread = final_done ? cpb.out_subc() / 8 : (cpb.out_subc() + 7) / 8;
-  const size_t used = cpb.out_spbc_decompress() - hb - unread;
-  if (used == 0 && job_->tpbc() == 0 && !final_done) {
-    // §5 "no progress": an item longer than what was offered.
+  // §5 "no progress", counted in bits: not one bit of the source was
+  // used. (A request may use bits and no whole byte: an end-of-block code
+  // inside the first byte, which single-block mode stops right after.)
+  const size_t skipped = started_ ? (8 - cpb.in_subc()) % 8 : 0;
+  const bool no_bits = (cpb.out_spbc_decompress() - hb) * 8 == cpb.out_subc() + skipped;
+  if (no_bits && job_->tpbc() == 0 && !final_done) {
+    // An item longer than what was offered.
     const size_t max_source = max_request_ - kWindow - kPad;
     const size_t grown = std::min({avail, max_source, p->source * 2 + kMinSource});
     if (grown > p->source) {
@@ -431,6 +463,7 @@ void Inflater::commit(const Plan& p, size_t hb, const uint8_t** in, size_t* in_l
   adler_ = cpb.in_adler();
   started_ = true;
   ended_ = final_done;
+  block_end_ = single_ && !ended_ && at_block_boundary();
 }
 
 Inflater::Handoff Inflater::handoff(const uint8_t* caller_in, size_t caller_len) const {
@@ -504,6 +537,8 @@ std::unique_ptr<Inflater> Inflater::clone() const {
   c->ended_ = ended_;
   c->exact_ = exact_;
   c->single_ = single_;
+  c->block_end_ = block_end_;
+  c->stopped_ = stopped_;
   c->crc_ = crc_;
   c->adler_ = adler_;
   c->win_.assign(win_.begin(),

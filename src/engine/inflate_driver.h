@@ -76,6 +76,18 @@ class Inflater {
   // The next bits are a block header, or the stream has ended: the decoder
   // stands between two blocks.
   bool at_block_boundary() const;
+  // In single-block mode: this run() ended where a block ended (not the
+  // final one: done() says that), all its output delivered. The byte that
+  // holds the block's last bits has been taken from the input, as zlib
+  // counts it; stop_bits() of it belong to what follows.
+  bool stopped_after_block() const { return stopped_; }
+  // A block has ended whose output is not all delivered yet.
+  bool block_end_pending() const { return block_end_; }
+  // Bits of the last byte taken that are not decoded yet (zlib's data_type
+  // & 7 at a block stop): at a block boundary or after the final block.
+  int stop_bits() const;
+  // The block being decoded is the final one (zlib's data_type bit 64).
+  bool in_final_block() const;
 
   // Where a software decoder continues: start a raw inflater, give it
   // `history` as its dictionary, prime it with `prime_bits` bits of
@@ -125,13 +137,18 @@ class Inflater {
   void keep_only_history();            // a finished stream: the window shrinks to it
   void abandon_window();               // after a timeout into it: held, the history copied
   void take_all_input(const uint8_t** in, size_t* in_len);  // into carry_
-  void release_buffers();                                   // the window, to the thread's spares
+  void stop_after_block(const uint8_t** in, size_t* in_len);
+  void release_buffers();  // the window, to the thread's spares
 
   nxz_window* w_;
   const DriverConfig& cfg_;
   std::unique_ptr<Job> job_;
   bool started_ = false, ended_ = false, exact_ = false, single_ = false;
   bool starved_ = false;  // this call's input is used up: wait for more
+  // Single-block mode: a request ended at a block boundary and its output
+  // is still being delivered (block_end_), or this run() delivered the last
+  // of it and stops there (stopped_).
+  bool block_end_ = false, stopped_ = false;
   uint32_t crc_ = 0, adler_ = 1;
   // The window, as zlib's: kPad bytes of zeros, then the output's last
   // win_len_ bytes (the history, trimmed back to 32 KiB from time to time),

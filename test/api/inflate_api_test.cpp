@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "api/api_test_util.h"
+#include "nxz/stats.h"
 
 namespace nxz::test {
 namespace {
@@ -65,6 +66,93 @@ TEST(ZlibInflateApi, BlockAndTreesStopsAsZlib) {
               << "/" << theirs[i].total_out << " type " << ours[i].data_type << "/"
               << theirs[i].data_type;
         EXPECT_EQ(a, in);
+      }
+    }
+  }
+}
+
+// Z_BLOCK as libcurl calls it: input as it arrives (in_chunk bytes), a
+// fresh out_chunk-byte buffer per call, until the input is used and the
+// buffer not filled. Records every block stop (data_type bit 128) and the
+// end; the calls in between depend on how much a decoder reads ahead.
+template <typename Init, typename Inf, typename End>
+std::vector<Stop> fed_stops(Init init, Inf inf, End end, const Bytes& in, size_t in_chunk,
+                            size_t out_chunk, Bytes* out) {
+  z_stream s{};
+  EXPECT_EQ(init(&s), Z_OK);
+  std::vector<Stop> v;
+  Bytes buf(out_chunk);
+  out->clear();
+  int rc = Z_OK;
+  // After the input, calls without any until the end (a stop before the
+  // trailer needs one more call).
+  for (size_t at = 0, empty = 0; rc != Z_STREAM_END && empty < 3;) {
+    const size_t n = std::min(in_chunk, in.size() - at);
+    if (n == 0) ++empty;
+    s.next_in = const_cast<Bytef*>(in.data() + at);
+    s.avail_in = static_cast<uInt>(n);
+    at += n;
+    for (int guard = 0; guard < 1000000; ++guard) {
+      s.next_out = buf.data();
+      s.avail_out = static_cast<uInt>(buf.size());
+      rc = inf(&s, Z_BLOCK);
+      out->insert(out->end(), buf.data(), s.next_out);
+      if ((rc == Z_OK && (s.data_type & 128)) || rc == Z_STREAM_END)
+        v.push_back({rc, s.total_in, s.total_out, s.data_type});
+      if (rc != Z_OK || (s.avail_in == 0 && s.avail_out != 0)) break;
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END) {
+      v.push_back({rc, s.total_in, s.total_out, s.data_type});
+      break;
+    }
+  }
+  end(&s);
+  return v;
+}
+
+// Z_BLOCK runs on the accelerator (single-block requests), and every stop
+// is zlib's: after the header, after each block's end-of-block code (with
+// the bits of the last byte that belong to the next block, and 64 after
+// the last block) and at the end, at the same total_in and total_out,
+// however the input arrives and however small the output buffer.
+TEST(ZlibInflateApi, BlockStopsOnTheAcceleratorAsZlibHoweverFed) {
+  const RefZlib& z = ref();
+  for (size_t k = 0; k < samples().size(); ++k) {
+    const Sample& smp = samples()[k];
+    const Bytes in(smp.data.begin(), smp.data.begin() + std::min<size_t>(smp.data.size(), 200000));
+    const int level = std::vector<int>{6, 1, 0, 9}[k % 4];  // stored and fixed blocks too
+    for (int wbits : {-15, 15, 31}) {
+      const Bytes stream = ref_compress(in, level, wbits);
+      struct Feed {
+        size_t in, out;
+      };
+      for (const Feed f : {Feed{stream.size(), 1 << 20}, Feed{4096, 16384}, Feed{1500, 1000},
+                           Feed{13, 65536}, Feed{5, 100}}) {
+        nxz_stats before{}, after{};
+        nxz_stats_get(&before);
+        Bytes a, b;
+        const auto ours = fed_stops([&](z_streamp s) { return inflateInit2(s, wbits); }, ::inflate,
+                                    ::inflateEnd, stream, f.in, f.out, &a);
+        nxz_stats_get(&after);
+        const auto theirs = fed_stops(
+            [&](z_streamp s) {
+              return z.inflateInit2_(s, wbits, z.zlibVersion(), sizeof(z_stream));
+            },
+            z.inflate, z.inflateEnd, stream, f.in, f.out, &b);
+        const std::string what = smp.name + " level " + std::to_string(level) + " wbits " +
+                                 std::to_string(wbits) + " in " + std::to_string(f.in) + " out " +
+                                 std::to_string(f.out);
+        EXPECT_GT(after.jobs, before.jobs) << what << ": no accelerator request";
+        EXPECT_GE(theirs.size(), 2u) << what;
+        ASSERT_EQ(ours.size(), theirs.size()) << what;
+        for (size_t i = 0; i < ours.size(); ++i)
+          ASSERT_TRUE(ours[i] == theirs[i])
+              << what << " stop " << i << ": rc " << ours[i].rc << "/" << theirs[i].rc << " in "
+              << ours[i].total_in << "/" << theirs[i].total_in << " out " << ours[i].total_out
+              << "/" << theirs[i].total_out << " type " << ours[i].data_type << "/"
+              << theirs[i].data_type;
+        EXPECT_EQ(a, in) << what;
+        EXPECT_EQ(b, in) << what;
       }
     }
   }
@@ -423,8 +511,8 @@ TEST(ZlibInflateApi, InterleavedStreamsInSmallPiecesKeepTheirOwnCodes) {
         s[k].avail_out = static_cast<uInt>(std::min(piece, out[k].size() - out_at[k]));
         const uInt in_before = s[k].avail_in, out_before = s[k].avail_out;
         const int rc = inflate(&s[k], Z_NO_FLUSH);
-        ASSERT_TRUE(rc == Z_OK || rc == Z_STREAM_END) << k << ": " << rc << " "
-                                                      << (s[k].msg ? s[k].msg : "");
+        ASSERT_TRUE(rc == Z_OK || rc == Z_STREAM_END)
+            << k << ": " << rc << " " << (s[k].msg ? s[k].msg : "");
         in_at[k] += in_before - s[k].avail_in;
         out_at[k] += out_before - s[k].avail_out;
         done[k] = rc == Z_STREAM_END;

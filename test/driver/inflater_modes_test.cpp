@@ -89,6 +89,40 @@ TEST(Contract3SingleBlock, InflaterStopsAtEveryBlockBoundary) {
   nxz_accel_close(w);
 }
 
+// §5's "no progress" is counted in bits: a request that only decodes an
+// end-of-block code inside its first byte (no output, no whole byte used)
+// has made progress, and single-block mode stops right after it. Counted
+// in bytes, such a request looked fruitless and the stream stalled there
+// for good (many short fixed blocks fed a few bytes at a time meet it).
+TEST(Contract5NoProgress, AnEndOfBlockInsideTheFirstByteIsProgress) {
+  nxz_window* w = open_window();
+  const Bytes in = text_like(30000, 9);
+  const Bytes stream = raw_deflate(in, 4, nullptr, 37);
+  for (size_t chunk : {1, 2, 3, 5, 8, 11, 16}) {
+    engine::Inflater inf(w);
+    inf.set_single_block(true);
+    Bytes out(in.size() + 16);
+    uint8_t* op = out.data();
+    size_t ol = out.size();
+    size_t pos = 0;
+    int idle = 0;
+    while (!inf.done() && idle < 4) {
+      const size_t n = std::min(chunk, stream.size() - pos);
+      const uint8_t* ip = stream.data() + pos;
+      size_t il = n;
+      const size_t ol_before = ol;
+      ASSERT_EQ(inf.run(&ip, &il, &op, &ol), engine::Status::kOk) << inf.message();
+      pos += n - il;
+      idle = n == 0 && ol == ol_before ? idle + 1 : 0;
+    }
+    ASSERT_TRUE(inf.done()) << "chunk " << chunk << ": stalled at input " << pos << " of "
+                            << stream.size() << ", output " << out.size() - ol;
+    out.resize(out.size() - ol);
+    EXPECT_EQ(out, in) << chunk;
+  }
+  nxz_accel_close(w);
+}
+
 TEST(Contract5PresetHistory, DictionaryBecomesTheFirstRequestsHistory) {
   nxz_window* w = open_window();
   for (size_t dict_len : {size_t{1}, size_t{15}, size_t{16}, size_t{1000}, size_t{40000}}) {

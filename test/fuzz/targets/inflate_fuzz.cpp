@@ -2,10 +2,13 @@
 // same input, fed in the same pieces with the same output spaces, flushes
 // and dictionary. What zlib specifies must be equal: inflateInit2's code,
 // the final code, the output bytes, total_in, msg, and the check value at
-// the end; with Z_BLOCK/Z_TREES from the first call (software in nxz, see
-// README "What differs from zlib") also every stop's code, totals and
-// data_type. Other data_type bits and the per-call split of the work are
-// not compared: the accelerator takes larger steps than zlib.
+// the end; with Z_BLOCK/Z_TREES from the first call also every stop (a
+// call that returns with data_type bit 128: after the header, after each
+// end-of-block code, and with Z_TREES after each block header) and every
+// error: its code, totals and data_type. The calls between stops, other
+// data_type bits and the per-call split of the work are not compared: the
+// accelerator takes larger steps than zlib (README "What differs from
+// zlib").
 //
 // The input is either the raw bytes (mostly garbage: error paths) or a
 // stream the reference makes from the payload (matching wrapper, window
@@ -87,7 +90,8 @@ Result run(const Zlib& z, const Bytes& in, Plan p) {
     // data_type is compared at stops (Z_OK, Z_STREAM_END) only: after an
     // error zlib's value is its internal state, which README "What differs
     // from zlib" leaves unspecified (nxz parses headers itself).
-    if (p.block_mode)
+    const bool more = rc == Z_OK || rc == Z_BUF_ERROR;
+    if (p.block_mode && (!more || (s.data_type & 128)))
       r.stops.push_back(
           {rc, s.total_in, s.total_out, rc == Z_OK || rc == Z_STREAM_END ? s.data_type : -1});
     if (rc == Z_NEED_DICT && p.dict && !p.raw) {
