@@ -66,8 +66,6 @@ void fresh_registry_in_child() {
 
 [[maybe_unused]] const int g_atfork = pthread_atfork(nullptr, nullptr, fresh_registry_in_child);
 
-uint64_t list_bytes() { return sizeof(nx::Dde) * Job::kMaxPieces; }
-
 }  // namespace
 
 void drop_pages(void* p, size_t n) {
@@ -87,12 +85,13 @@ void keep_forever(void* p, size_t n) {
   g.forever.push_back(p);
 }
 
-AbandonedRef abandon(nx::RequestBlock* rb, nx::Dde* src_list, nx::Dde* dst_list) {
+AbandonedRef abandon(nx::RequestBlock* rb, nx::Dde* src_list, size_t src_bytes, nx::Dde* dst_list,
+                     size_t dst_bytes) {
   auto r = std::make_shared<Abandoned>();
   r->rb = rb;
   r->lists[0] = src_list;
   r->lists[1] = dst_list;
-  r->bytes = sizeof *rb + (src_list ? list_bytes() : 0) + (dst_list ? list_bytes() : 0);
+  r->bytes = sizeof *rb + (src_list ? src_bytes : 0) + (dst_list ? dst_bytes : 0);
   Registry& g = *g_registry;
   std::lock_guard<std::mutex> lock(g.mu);
   g.live.push_back(r);

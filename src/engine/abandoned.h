@@ -24,8 +24,10 @@ class Abandoned;
 using AbandonedRef = std::shared_ptr<Abandoned>;
 
 // Takes ownership of a timed-out request's block (new_block) and of its
-// DDE lists (may be null when the request named its memory directly).
-AbandonedRef abandon(nx::RequestBlock* rb, nx::Dde* src_list, nx::Dde* dst_list);
+// DDE lists of the given sizes (null when the request named its memory
+// directly).
+AbandonedRef abandon(nx::RequestBlock* rb, nx::Dde* src_list, size_t src_bytes, nx::Dde* dst_list,
+                     size_t dst_bytes);
 
 // Holds `buffer`, a target of request `r`, until the request is over; its
 // pages are given back now. Without a request (null `r`) it is freed now.

@@ -3,6 +3,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -66,10 +67,9 @@ nx::RequestBlock* new_block() {
   return rb;
 }
 
-nx::Dde* new_list() {
-  auto* l = static_cast<nx::Dde*>(
-      ::operator new (sizeof(nx::Dde) * Job::kMaxPieces, std::align_val_t{16}));
-  std::memset(static_cast<void*>(l), 0, sizeof(nx::Dde) * Job::kMaxPieces);
+nx::Dde* new_list(int entries) {
+  auto* l = static_cast<nx::Dde*>(::operator new (sizeof(nx::Dde) * entries, std::align_val_t{16}));
+  std::memset(static_cast<void*>(l), 0, sizeof(nx::Dde) * entries);
   return l;
 }
 
@@ -95,8 +95,9 @@ const DriverConfig& default_config() {
 }
 
 Job::Job(nxz_window* w, const DriverConfig& cfg) : w_(w), cfg_(cfg), rb_(new_block()) {
-  src_.dde = new_list();
-  dst_.dde = new_list();
+  src_.dde = new_list(src_.cap = kListFirst);
+  dst_.dde = new_list(dst_.cap = kListFirst);
+  static_assert(kListFirst <= kMaxPieces);
 }
 
 void free_block(nx::RequestBlock* rb) {
@@ -128,6 +129,11 @@ void Job::build_dde(nx::Dde& d, List& l) {
   if (l.n == 1) {
     d.set_direct(l.pieces[0].p, static_cast<uint32_t>(l.pieces[0].n));
     return;
+  }
+  if (l.n > l.cap) {  // no request of this job reads the old list any more
+    free_list(l.dde);
+    l.cap = std::min(Job::kMaxPieces, std::max(2 * l.cap, l.n));
+    l.dde = new_list(l.cap);
   }
   for (int i = 0; i < l.n; ++i)
     l.dde[i].set_direct(l.pieces[i].p, static_cast<uint32_t>(l.pieces[i].n));
@@ -216,8 +222,8 @@ void Job::touch_after_fault(uint64_t addr, bool first_fault) {
       pages += touch_range(src_.pieces[i].p, src_.pieces[i].n, false);
     for (int i = 0; i < dst_.n; ++i) pages += touch_range(dst_.pieces[i].p, dst_.pieces[i].n, true);
     pages += touch_range(rb_, sizeof *rb_, true);
-    pages += touch_range(src_.dde, sizeof(nx::Dde) * kMaxPieces, true);
-    pages += touch_range(dst_.dde, sizeof(nx::Dde) * kMaxPieces, true);
+    pages += touch_range(src_.dde, sizeof(nx::Dde) * src_.cap, true);
+    pages += touch_range(dst_.dde, sizeof(nx::Dde) * dst_.cap, true);
   }
   count(counters().pages_touched, pages);
 }
@@ -231,10 +237,11 @@ void Job::replace_block() {
   const bool src_named = src_.n > 1, dst_named = dst_.n > 1;
   nx::RequestBlock* fresh = new_block();
   std::memcpy(&fresh->cpb, &rb_->cpb, sizeof fresh->cpb);
-  abandoned_ = abandon(rb_, src_named ? src_.dde : nullptr, dst_named ? dst_.dde : nullptr);
+  abandoned_ = abandon(rb_, src_named ? src_.dde : nullptr, src_named ? list_bytes(src_) : 0,
+                       dst_named ? dst_.dde : nullptr, dst_named ? list_bytes(dst_) : 0);
   rb_ = fresh;
-  if (src_named) src_.dde = new_list();
-  if (dst_named) dst_.dde = new_list();
+  if (src_named) src_.dde = new_list(src_.cap);
+  if (dst_named) dst_.dde = new_list(dst_.cap);
 }
 
 uint64_t Job::clock() const { return w_->ops->now ? w_->ops->now() : now_ns(); }

@@ -38,6 +38,10 @@ enum class JobStatus {
 class Job {
  public:
   static constexpr int kMaxPieces = 255;
+  // A DDE list starts with room for this many entries and grows to what a
+  // request names (most name 2 to 4 pieces), not to kMaxPieces: a request
+  // that times out keeps its lists for as long as it may still run.
+  static constexpr int kListFirst = 8;
 
   Job(nxz_window* w, const DriverConfig& cfg = default_config());
   ~Job();
@@ -76,12 +80,14 @@ class Job {
 
  private:
   struct List {
-    nx::Dde* dde;  // kMaxPieces entries, 16-aligned
+    nx::Dde* dde;  // cap entries, 16-aligned
+    int cap = 0;
     Piece pieces[kMaxPieces];
     int n = 0;
     size_t total = 0;
   };
   static void fill(List& l, const Piece* pieces, int n);
+  static size_t list_bytes(const List& l) { return sizeof(nx::Dde) * l.cap; }
   void build_dde(nx::Dde& d, List& l);
   int paste_once(uint8_t fc);  // nxz_accel_paste's answer
   bool wait_valid(uint64_t deadline_ns);

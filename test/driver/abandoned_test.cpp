@@ -130,7 +130,31 @@ TEST(Abandoned, ListsARequestNamedAreHeldWithItsBlock) {
   job.set_target(&dst, 1);
   EXPECT_EQ(job.run(nx::kFcWrap), JobStatus::kTimeout);
   EXPECT_EQ(abandoned_counts().bytes_held,
-            before.bytes_held + sizeof(nx::RequestBlock) + sizeof(nx::Dde) * Job::kMaxPieces);
+            before.bytes_held + sizeof(nx::RequestBlock) + sizeof(nx::Dde) * Job::kListFirst);
+}
+
+// A list grows to what a request names, and what a timed-out request holds
+// is that list, not the most a list can have.
+TEST(Abandoned, AListHeldIsAsLargeAsItsRequestNeeded) {
+  Window w("hang@1");
+  const auto before = abandoned_counts();
+  DriverConfig cfg;
+  cfg.timeout_ns = 20 * 1000 * 1000;
+  Job job(w.w, cfg);
+  constexpr int kPieces = 40;
+  static_assert(kPieces > 2 * Job::kListFirst);
+  std::vector<uint8_t> in(kPieces * 7), out(kPieces * 7);
+  for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<uint8_t>(i * 13);
+  Piece src[kPieces];
+  for (int i = 0; i < kPieces; ++i) src[i] = {in.data() + 7 * i, 7};
+  const Piece dst{out.data(), out.size()};
+  job.set_source(src, kPieces);
+  job.set_target(&dst, 1);
+  ASSERT_EQ(job.run(nx::kFcWrap), JobStatus::kComplete);  // request 0 passes
+  EXPECT_EQ(out, in);
+  EXPECT_EQ(job.run(nx::kFcWrap), JobStatus::kTimeout);  // request 1 hangs
+  EXPECT_EQ(abandoned_counts().bytes_held,
+            before.bytes_held + sizeof(nx::RequestBlock) + sizeof(nx::Dde) * kPieces);
 }
 
 // A buffer held for no request (none timed out) is simply freed.
