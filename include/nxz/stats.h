@@ -28,6 +28,14 @@ typedef struct nxz_stats {
 /* Copies the current counters into *out. */
 void nxz_stats_get(nxz_stats* out);
 
+/* Requests given up after their timeout that have not completed (yet): how
+ * many, and the bytes kept resident for them because the accelerator may
+ * still write or read them (their request blocks and DDE lists; the buffers
+ * they named keep their address range only, their pages given back); and
+ * how many such requests completed late and were freed. Any pointer may be
+ * null. */
+void nxz_stats_abandoned(uint64_t* outstanding, uint64_t* resident_bytes, uint64_t* reclaimed);
+
 /* Writes the counters as one line each to stderr (what NXZ_STATS=1 prints at exit). */
 void nxz_stats_print(void);
 

@@ -16,7 +16,7 @@ class Abandoned {
   nx::Dde* lists[2] = {nullptr, nullptr};
   std::vector<std::vector<uint8_t>> buffers;
   std::vector<std::function<void()>> releases;
-  uint64_t bytes = 0;
+  uint64_t bytes = 0, buffer_bytes = 0;
   bool over = false;  // under the registry's mutex
 
   bool csb_valid() const {
@@ -46,7 +46,7 @@ struct Registry {
   std::mutex mu;
   std::vector<void*> forever;      // keep_forever's
   std::vector<AbandonedRef> live;  // not yet seen complete
-  uint64_t bytes_held = 0;
+  uint64_t bytes_held = 0, buffer_bytes = 0;
   uint64_t reclaimed = 0;
 };
 
@@ -107,7 +107,9 @@ void hold(const AbandonedRef& r, std::vector<uint8_t>&& buffer) {
   std::unique_lock<std::mutex> lock(g.mu);
   if (r->over) return;  // `buffer` goes when this returns
   r->bytes += buffer.capacity();
+  r->buffer_bytes += buffer.capacity();
   g.bytes_held += buffer.capacity();
+  g.buffer_bytes += buffer.capacity();
   r->buffers.push_back(std::move(buffer));
 }
 
@@ -137,6 +139,7 @@ void reclaim_abandoned(uint64_t now_ns, uint64_t every_ns) {
       if (r->csb_valid()) {
         r->over = true;
         g.bytes_held -= r->bytes;
+        g.buffer_bytes -= r->buffer_bytes;
         ++g.reclaimed;
         done.push_back(std::move(r));
       } else {
@@ -154,7 +157,7 @@ void reclaim_abandoned(uint64_t now_ns, uint64_t every_ns) {
 AbandonedCounts abandoned_counts() {
   Registry& g = *g_registry;
   std::lock_guard<std::mutex> lock(g.mu);
-  return {g.live.size(), g.bytes_held, g.reclaimed};
+  return {g.live.size(), g.bytes_held, g.buffer_bytes, g.reclaimed};
 }
 
 }  // namespace nxz::engine

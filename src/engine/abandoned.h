@@ -52,9 +52,10 @@ void drop_pages(void* p, size_t n);
 void reclaim_abandoned(uint64_t now_ns, uint64_t every_ns = 10'000'000);
 
 struct AbandonedCounts {
-  uint64_t outstanding = 0;  // requests not yet seen complete
-  uint64_t bytes_held = 0;   // their blocks, lists and buffers (address range)
-  uint64_t reclaimed = 0;    // requests seen complete and freed, ever
+  uint64_t outstanding = 0;   // requests not yet seen complete
+  uint64_t bytes_held = 0;    // their blocks, lists and buffers (address range)
+  uint64_t buffer_bytes = 0;  // of which buffers, whose pages were given back
+  uint64_t reclaimed = 0;     // requests seen complete and freed, ever
 };
 AbandonedCounts abandoned_counts();
 

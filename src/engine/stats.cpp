@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "config/config.h"
+#include "engine/abandoned.h"
 #include "nxz/stats.h"
 
 namespace nxz::engine {
@@ -88,6 +89,14 @@ extern "C" void nxz_stats_get(nxz_stats* out) {
   out->timeouts = ld(c.timeouts);
   out->fallbacks = ld(c.fallbacks);
   out->hw_errors = ld(c.hw_errors);
+}
+
+extern "C" void nxz_stats_abandoned(uint64_t* outstanding, uint64_t* resident_bytes,
+                                    uint64_t* reclaimed) {
+  const nxz::engine::AbandonedCounts a = nxz::engine::abandoned_counts();
+  if (outstanding) *outstanding = a.outstanding;
+  if (resident_bytes) *resident_bytes = a.bytes_held - a.buffer_bytes;
+  if (reclaimed) *reclaimed = a.reclaimed;
 }
 
 extern "C" void nxz_stats_print(void) {

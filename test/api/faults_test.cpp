@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "api/api_test_util.h"
+#include "nx/nx.h"
 #include "nxz/emulated.h"
 #include "nxz/stats.h"
 
@@ -126,6 +127,8 @@ TEST(ZlibUnderHangs, HungRequestsPinNoBuffersPages) {
   for (int i = 0; i < 20; ++i) nxz_deflate(in, r), nxz_inflate(theirs, 15, 0, 100000);
   nxz_stats before{}, mid{}, after{};
   nxz_stats_get(&before);
+  uint64_t hung0 = 0, held0 = 0, hung1 = 0, held1 = 0, reclaimed = 0;
+  nxz_stats_abandoned(&hung0, &held0, nullptr);
   const double rss0 = rss_kib();
   for (int i = 0; i < 200; ++i) {
     Bytes back;
@@ -147,6 +150,16 @@ TEST(ZlibUnderHangs, HungRequestsPinNoBuffersPages) {
               per_deflate, deflate_timeouts, per_inflate, inflate_timeouts);
   EXPECT_LT(per_deflate, 16.0);
   EXPECT_LT(per_inflate, 10.0);
+  // Every timed-out request hangs for good: each is counted, its request
+  // block and lists kept resident (its buffers only as address space), and
+  // none was freed.
+  nxz_stats_abandoned(&hung1, &held1, &reclaimed);
+  const uint64_t hung = hung1 - hung0;
+  EXPECT_EQ(hung, after.timeouts - before.timeouts);
+  EXPECT_GE(held1 - held0, hung * sizeof(nx::RequestBlock));
+  EXPECT_LE(held1 - held0, hung * (sizeof(nx::RequestBlock) + 2 * 255 * sizeof(nx::Dde)));
+  std::printf("kept resident per hung request: %.1f KiB\n", double(held1 - held0) / hung / 1024);
+  EXPECT_EQ(reclaimed, 0u);
 }
 
 }  // namespace
