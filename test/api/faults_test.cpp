@@ -148,8 +148,10 @@ TEST(ZlibUnderHangs, HungRequestsPinNoBuffersPages) {
   const double per_inflate = (rss2 - rss1) / inflate_timeouts;
   std::printf("resident growth per timeout: deflate %.1f KiB (%.0f), inflate %.1f KiB (%.0f)\n",
               per_deflate, deflate_timeouts, per_inflate, inflate_timeouts);
+#ifndef __SANITIZE_ADDRESS__  // its allocator keeps freed memory resident (quarantine)
   EXPECT_LT(per_deflate, 16.0);
   EXPECT_LT(per_inflate, 10.0);
+#endif
   // Every timed-out request hangs for good: each is counted, its request
   // block and lists kept resident (its buffers only as address space), and
   // none was freed.
