@@ -459,8 +459,10 @@ int run(InflateState& s, int flush) {
       case Mode::kBody: {
         int ret = Z_OK;
         // Stops after block headers are the software decoder's, once the
-        // accelerator has delivered the block it ended (and stopped there).
-        if (!s.soft && flush == Z_TREES && !(s.eng && s.eng->block_end_pending()) && !to_soft(s))
+        // accelerator has delivered the block it ended (and stopped there):
+        // after the final block nothing is left for software.
+        if (!s.soft && flush == Z_TREES &&
+            !(s.eng && (s.eng->block_end_pending() || s.eng->ended())) && !to_soft(s))
           return soft_missing(s);
         const bool was_soft = s.soft;
         const Body b = s.soft ? soft_body(s, flush, &ret) : engine_body(s, flush, &ret);

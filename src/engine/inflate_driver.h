@@ -41,6 +41,7 @@ class Inflater {
   // after the stream are left in the caller's input, except those already
   // taken in an earlier call: leftover() has them.
   bool done() const { return ended_ && pend_pos_ == pend_len_; }
+  bool ended() const { return ended_; }  // the final block has ended (output may be pending)
   size_t pending() const { return pend_len_ - pend_pos_; }
   const uint8_t* leftover() const { return carry_.data(); }
   size_t leftover_len() const { return ended_ ? carry_.size() : 0; }

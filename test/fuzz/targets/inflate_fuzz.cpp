@@ -15,6 +15,7 @@
 // and dictionary), maybe corrupted at one byte or truncated.
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -192,6 +193,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (a.rc == Z_STREAM_END)
     NXZ_FUZZ_CHECK(a.adler == b.adler, "check value at the end", long(a.adler), long(b.adler));
   if (block_mode) {
+    if (a.stops.size() != b.stops.size())
+      for (size_t i = 0; i < std::max(a.stops.size(), b.stops.size()); ++i) {
+        const Stop none{0, 0, 0, -2};
+        const Stop& x = i < a.stops.size() ? a.stops[i] : none;
+        const Stop& y = i < b.stops.size() ? b.stops[i] : none;
+        std::fprintf(stderr, "stop %zu: rc %d/%d in %lu/%lu out %lu/%lu type %d/%d\n", i, x.rc,
+                     y.rc, x.total_in, y.total_in, x.total_out, y.total_out, x.data_type,
+                     y.data_type);
+      }
     NXZ_FUZZ_CHECK(a.stops.size() == b.stops.size(), "number of stops", long(a.stops.size()),
                    long(b.stops.size()));
     for (size_t i = 0; i < a.stops.size(); ++i) {
