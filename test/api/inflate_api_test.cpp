@@ -158,6 +158,66 @@ TEST(ZlibInflateApi, BlockStopsOnTheAcceleratorAsZlibHoweverFed) {
   }
 }
 
+// inflateCopy between two Z_BLOCK calls, while a block's end waits for its
+// output to be delivered: the copy and the original stop where zlib stops.
+TEST(ZlibInflateApi, CopyBetweenBlockStopsGoesOnAsZlib) {
+  const RefZlib& z = ref();
+  const Bytes in = text_bytes(300000, 77);
+  const Bytes stream = ref_compress(in, 6, 15);
+  auto run_rest = [](auto inf, z_streamp s, Bytes* out, std::vector<Stop>* v) {
+    Bytes buf(3000);
+    int rc;
+    do {
+      s->next_out = buf.data();
+      s->avail_out = static_cast<uInt>(buf.size());
+      rc = inf(s, Z_BLOCK);
+      out->insert(out->end(), buf.data(), s->next_out);
+      if (rc == Z_STREAM_END || (s->data_type & 128))
+        v->push_back({rc, s->total_in, s->total_out, s->data_type});
+    } while (rc == Z_OK);
+    return rc;
+  };
+  for (int calls = 1; calls < 97; calls += 3) {  // some copies wait for a block's end
+    z_stream a{}, r{};
+    ASSERT_EQ(inflateInit(&a), Z_OK);
+    ASSERT_EQ(z.inflateInit2_(&r, 15, z.zlibVersion(), sizeof(z_stream)), Z_OK);
+    for (z_streamp s : {&a, &r}) {
+      s->next_in = const_cast<Bytef*>(stream.data());
+      s->avail_in = static_cast<uInt>(stream.size());
+    }
+    Bytes out_a, out_r, buf(3000);
+    std::vector<Stop> va, vr;
+    for (int i = 0; i < calls; ++i) {
+      a.next_out = buf.data();
+      a.avail_out = static_cast<uInt>(buf.size());
+      ASSERT_EQ(inflate(&a, Z_BLOCK), Z_OK);
+      out_a.insert(out_a.end(), buf.data(), a.next_out);
+      if (a.data_type & 128) va.push_back({Z_OK, a.total_in, a.total_out, a.data_type});
+      r.next_out = buf.data();
+      r.avail_out = static_cast<uInt>(buf.size());
+      ASSERT_EQ(z.inflate(&r, Z_BLOCK), Z_OK);
+      out_r.insert(out_r.end(), buf.data(), r.next_out);
+      if (r.data_type & 128) vr.push_back({Z_OK, r.total_in, r.total_out, r.data_type});
+    }
+    z_stream c{};
+    ASSERT_EQ(inflateCopy(&c, &a), Z_OK);
+    Bytes out_c = out_a;
+    std::vector<Stop> vc = va;
+    EXPECT_EQ(run_rest(::inflate, &a, &out_a, &va), Z_STREAM_END);
+    EXPECT_EQ(run_rest(::inflate, &c, &out_c, &vc), Z_STREAM_END);
+    EXPECT_EQ(run_rest(z.inflate, &r, &out_r, &vr), Z_STREAM_END);
+    EXPECT_EQ(out_a, in);
+    EXPECT_EQ(out_c, in);
+    EXPECT_EQ(out_r, in);
+    EXPECT_TRUE(va == vr) << calls << ": " << va.size() << " stops against zlib's " << vr.size();
+    EXPECT_TRUE(vc == vr) << calls << ": the copy's " << vc.size() << " stops against zlib's "
+                          << vr.size();
+    inflateEnd(&a);
+    inflateEnd(&c);
+    z.inflateEnd(&r);
+  }
+}
+
 // Z_BLOCK part-way through a stream the accelerator started.
 TEST(ZlibInflateApi, BlockStopAfterTheAcceleratorStarted) {
   const Bytes in = text_bytes(400000, 41);
