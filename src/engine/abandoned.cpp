@@ -91,7 +91,7 @@ AbandonedRef abandon(nx::RequestBlock* rb, nx::Dde* src_list, size_t src_bytes, 
   r->rb = rb;
   r->lists[0] = src_list;
   r->lists[1] = dst_list;
-  r->bytes = sizeof *rb + (src_list ? src_bytes : 0) + (dst_list ? dst_bytes : 0);
+  r->bytes = sizeof *rb + src_bytes + dst_bytes;
   Registry& g = *g_registry;
   std::lock_guard<std::mutex> lock(g.mu);
   g.live.push_back(r);

@@ -24,8 +24,8 @@ class Abandoned;
 using AbandonedRef = std::shared_ptr<Abandoned>;
 
 // Takes ownership of a timed-out request's block (new_block) and of its
-// DDE lists of the given sizes (null when the request named its memory
-// directly).
+// DDE lists of the given sizes (null and 0 when the request named its
+// memory directly).
 AbandonedRef abandon(nx::RequestBlock* rb, nx::Dde* src_list, size_t src_bytes, nx::Dde* dst_list,
                      size_t dst_bytes);
 

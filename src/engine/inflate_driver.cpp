@@ -132,6 +132,7 @@ void Inflater::set_history(const uint8_t* p, size_t n) {
 }
 
 void Inflater::stop_after_block(const uint8_t** in, size_t* in_len) {
+  if (pending()) return;  // the stop comes with the block's last output
   block_end_ = false;
   stopped_ = true;
   // zlib has read the byte that holds the block's last bits: so is it
@@ -210,7 +211,7 @@ Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* 
   starved_ = stopped_ = false;
   if (!single_) block_end_ = false;
   if (block_end_) {  // a block ended in an earlier call: stop once its output is out
-    if (pending() == 0) stop_after_block(in, in_len);
+    stop_after_block(in, in_len);
     return Status::kOk;
   }
   while (*out_len > 0 && !ended_ && pending() == 0 && !starved_) {
@@ -222,7 +223,7 @@ Status Inflater::run(const uint8_t** in, size_t* in_len, uint8_t** out, size_t* 
         pending() == 0)
       break;  // needs more input
     if (block_end_) {
-      if (pending() == 0) stop_after_block(in, in_len);
+      stop_after_block(in, in_len);
       break;
     }
   }

@@ -137,9 +137,9 @@ class Inflater {
   uint8_t* window_target(size_t cap);  // room for cap bytes right after the history
   void keep_only_history();            // a finished stream: the window shrinks to it
   void abandon_window();               // after a timeout into it: held, the history copied
-  void take_all_input(const uint8_t** in, size_t* in_len);  // into carry_
-  void stop_after_block(const uint8_t** in, size_t* in_len);
-  void release_buffers();  // the window, to the thread's spares
+  void take_all_input(const uint8_t** in, size_t* in_len);    // into carry_
+  void stop_after_block(const uint8_t** in, size_t* in_len);  // once its output is out
+  void release_buffers();                                     // the window, to the thread's spares
 
   nxz_window* w_;
   const DriverConfig& cfg_;

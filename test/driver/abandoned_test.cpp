@@ -115,13 +115,18 @@ TEST(Abandoned, ALateRequestIsFreedOnceItsCsbTurnsValid) {
   EXPECT_TRUE(later);
 }
 
+DriverConfig short_timeout() {
+  DriverConfig cfg;
+  cfg.timeout_ns = 20 * 1000 * 1000;
+  return cfg;
+}
+
 // A request that named its memory through DDE lists keeps those lists (the
 // engine may read them late); the job goes on with fresh ones.
 TEST(Abandoned, ListsARequestNamedAreHeldWithItsBlock) {
   Window w("hang=1");
   const auto before = abandoned_counts();
-  DriverConfig cfg;
-  cfg.timeout_ns = 20 * 1000 * 1000;
+  const DriverConfig cfg = short_timeout();
   Job job(w.w, cfg);
   uint8_t a[64] = {1}, b[64] = {2}, out[512];
   const Piece src[2] = {{a, sizeof a}, {b, sizeof b}};
@@ -138,8 +143,7 @@ TEST(Abandoned, ListsARequestNamedAreHeldWithItsBlock) {
 TEST(Abandoned, AListHeldIsAsLargeAsItsRequestNeeded) {
   Window w("hang@1");
   const auto before = abandoned_counts();
-  DriverConfig cfg;
-  cfg.timeout_ns = 20 * 1000 * 1000;
+  const DriverConfig cfg = short_timeout();
   Job job(w.w, cfg);
   constexpr int kPieces = 40;
   static_assert(kPieces > 2 * Job::kListFirst);
